@@ -1,0 +1,339 @@
+"""The exception tree of mws-async.
+
+::
+
+    MWSError
+    ├── ConfigurationError (also ValueError)     bad endpoint, credentials, user agent, quota table
+    ├── ClientValidationError (also ValueError)  arguments rejected before anything was sent
+    ├── QuotaCostError (also ValueError)         a request costs more than its bucket can ever hold
+    ├── TransportError                           connection failures and timeouts
+    │   └── OutcomeUnknownError                  a non-idempotent call may or may not have reached MWS
+    ├── UnexpectedResponseError                  not MWS XML at all: HTML from a proxy, empty, truncated
+    ├── ContentMD5MismatchError                  a report / feed result body does not match Content-MD5
+    └── MWSResponseError                         an ErrorResponse from MWS (code, message, status, ids)
+        ├── ThrottledError
+        │   ├── RequestThrottledError            503 RequestThrottled: bucket empty
+        │   └── QuotaExceededError               503 QuotaExceeded: hourly quota used up
+        ├── ServiceUnavailableError              503 ServiceUnavailable
+        ├── InternalServerError                  500 InternalError
+        ├── AuthenticationError
+        │   ├── SignatureDoesNotMatchError
+        │   ├── InvalidAccessKeyIdError
+        │   └── AccessDeniedError
+        ├── InvalidParameterError                InvalidParameterValue, MissingParameter, ...
+        │   └── RequestExpiredError              timestamp outside MWS's 15-minute window (clock skew)
+        ├── NextTokenCorruptedError
+        └── InvalidAddressError                  unknown section / operation
+
+No exception message ever contains a secret key or an MWSAuthToken: messages are built from the error
+body MWS returned (which never echoes them) and from operation names. Every exception pickles.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, ClassVar
+
+__all__ = [
+    "AccessDeniedError",
+    "AuthenticationError",
+    "ClientValidationError",
+    "ConfigurationError",
+    "ContentMD5MismatchError",
+    "InternalServerError",
+    "InvalidAccessKeyIdError",
+    "InvalidAddressError",
+    "InvalidParameterError",
+    "MWSError",
+    "MWSResponseError",
+    "NextTokenCorruptedError",
+    "OutcomeUnknownError",
+    "QuotaCostError",
+    "QuotaExceededError",
+    "RequestExpiredError",
+    "RequestThrottledError",
+    "ServiceUnavailableError",
+    "SignatureDoesNotMatchError",
+    "ThrottledError",
+    "TransportError",
+    "UnexpectedResponseError",
+    "error_class_for",
+]
+
+
+class MWSError(Exception):
+    """Root of every error mws-async raises."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Keyword-carrying subclasses rebuild from their __dict__; plain ones from args.
+        return (_rebuild, (type(self), self.args, self.__dict__))
+
+
+def _rebuild(cls: type[MWSError], args: tuple[Any, ...], state: dict[str, Any]) -> MWSError:
+    exc = cls.__new__(cls)
+    Exception.__init__(exc, *args)
+    exc.__dict__.update(state)
+    return exc
+
+
+class ConfigurationError(MWSError, ValueError):
+    """Invalid configuration: credentials, endpoint, user agent, quota override."""
+
+
+class ClientValidationError(MWSError, ValueError):
+    """Arguments rejected before any request was sent. ``problems`` lists every problem found."""
+
+    def __init__(self, operation: str, problems: list[str]) -> None:
+        self.operation = operation
+        self.problems = list(problems)
+        super().__init__(f"{operation}: " + "; ".join(self.problems))
+
+
+class QuotaCostError(MWSError, ValueError):
+    """A request whose cost exceeds its bucket's maximum quota: it could never be admitted."""
+
+    def __init__(self, group: str, cost: float, capacity: float) -> None:
+        self.group, self.cost, self.capacity = group, cost, capacity
+        super().__init__(
+            f"a {group} request costing {cost:g} exceeds the maximum quota of {capacity:g}; "
+            f"split it into requests of at most {capacity:g} items"
+        )
+
+
+class TransportError(MWSError):
+    """The request could not be completed at the HTTP level (connect, read, timeout, protocol)."""
+
+    def __init__(self, message: str, *, operation: str | None = None, attempts: int = 1) -> None:
+        self.operation = operation
+        self.attempts = attempts
+        super().__init__(message)
+
+
+class OutcomeUnknownError(TransportError):
+    """A non-idempotent call (SubmitFeed, RequestReport, ...) failed after the request may have reached MWS.
+
+    It was not resent, because resending could submit it twice. Check with the matching list operation
+    (GetFeedSubmissionList, GetReportRequestList) before submitting again.
+    """
+
+
+class UnexpectedResponseError(MWSError):
+    """The response is not MWS XML: an HTML error page, an empty or truncated body, or a body too large.
+
+    Carries what arrived: HTTP status, content type and the first bytes of the body.
+    """
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        status_code: int | None = None,
+        content_type: str | None = None,
+        first_bytes: bytes = b"",
+        operation: str | None = None,
+        request_id: str | None = None,
+    ) -> None:
+        self.reason = reason
+        self.status_code = status_code
+        self.content_type = content_type
+        self.first_bytes = first_bytes[:200]
+        self.operation = operation
+        self.request_id = request_id
+        where = f"{operation}: " if operation else ""
+        super().__init__(
+            f"{where}{reason} (HTTP {status_code}, content type {content_type!r}, "
+            f"body starts {self.first_bytes!r})"
+        )
+
+    @property
+    def retryable(self) -> bool:
+        """A 5xx page from a proxy or a truncated body may well succeed on a retry."""
+        return self.status_code is None or self.status_code >= 500 or self.status_code == 200
+
+
+class ContentMD5MismatchError(MWSError):
+    """A downloaded body (report, feed processing result) does not match its ``Content-MD5`` header."""
+
+    def __init__(self, expected: str, actual: str, *, operation: str | None = None) -> None:
+        self.expected, self.actual, self.operation = expected, actual, operation
+        super().__init__(f"{operation or 'download'}: Content-MD5 mismatch: header {expected!r}, body {actual!r}")
+
+
+class MWSResponseError(MWSError):
+    """An ``ErrorResponse`` from MWS.
+
+    Attributes: ``code``, ``message``, ``type`` (Sender/Receiver), ``detail``, ``status_code``,
+    ``request_id``, ``timestamp`` (x-mws-timestamp), ``operation``, ``attempts``.
+    """
+
+    codes: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        *,
+        type: str | None = None,
+        detail: str | None = None,
+        status_code: int | None = None,
+        request_id: str | None = None,
+        timestamp: datetime | None = None,
+        operation: str | None = None,
+        attempts: int = 1,
+        resets_on: datetime | None = None,
+    ) -> None:
+        self.code = code
+        self.message = message
+        self.type = type
+        self.detail = detail
+        self.status_code = status_code
+        self.request_id = request_id
+        self.timestamp = timestamp
+        self.operation = operation
+        self.attempts = attempts
+        self.resets_on = resets_on
+        super().__init__(self._format())
+
+    def _format(self) -> str:
+        where = f"{self.operation}: " if self.operation else ""
+        rid = f", RequestId {self.request_id}" if self.request_id else ""
+        tries = f", after {self.attempts} attempts" if self.attempts > 1 else ""
+        return f"{where}{self.code} (HTTP {self.status_code}): {self.message}{rid}{tries}"
+
+    def with_context(self, *, operation: str | None = None, attempts: int | None = None) -> MWSResponseError:
+        """Fill in the operation / attempt count once known (message updated)."""
+        if operation is not None:
+            self.operation = operation
+        if attempts is not None:
+            self.attempts = attempts
+        self.args = (self._format(),)
+        return self
+
+
+class ThrottledError(MWSResponseError):
+    """MWS refused the request for quota reasons; it was not processed, so a retry is always safe."""
+
+
+class RequestThrottledError(ThrottledError):
+    """503 RequestThrottled: the operation's bucket was empty."""
+
+    codes = ("RequestThrottled",)
+
+
+class QuotaExceededError(ThrottledError):
+    """503 QuotaExceeded: the hourly quota is used up until ``resets_on``."""
+
+    codes = ("QuotaExceeded",)
+
+
+class ServiceUnavailableError(MWSResponseError):
+    """503 ServiceUnavailable: MWS could not take the request now; retry with backoff."""
+
+    codes = ("ServiceUnavailable",)
+
+
+class InternalServerError(MWSResponseError):
+    """500 InternalError: MWS failed while processing; idempotent calls are retried."""
+
+    codes = ("InternalError", "RetriableInternalError", "NonRetriableInternalError")
+
+
+class AuthenticationError(MWSResponseError):
+    """The request was not authenticated or not authorised."""
+
+
+class SignatureDoesNotMatchError(AuthenticationError):
+    """403 SignatureDoesNotMatch: wrong secret key, or a request altered in transit."""
+
+    codes = ("SignatureDoesNotMatch",)
+
+
+class InvalidAccessKeyIdError(AuthenticationError):
+    """403 InvalidAccessKeyId: MWS does not know this AWSAccessKeyId."""
+
+    codes = ("InvalidAccessKeyId",)
+
+
+class AccessDeniedError(AuthenticationError):
+    """401 AccessDenied: the developer may not call this for this seller (or HTTPS was not used)."""
+
+    codes = ("AccessDenied", "AccessToReportDenied", "AccessToFeedProcessingResultDenied")
+
+
+class InvalidParameterError(MWSResponseError):
+    """400 InvalidParameterValue / MissingParameter / similar: the request itself is wrong."""
+
+    codes = (
+        "InvalidParameterValue",
+        "MissingParameter",
+        "InvalidRequest",
+        "InputDataError",
+        "InvalidFeedType",
+        "InvalidReportType",
+        "InvalidReportId",
+        "InvalidReportRequestId",
+        "InvalidFeedSubmissionId",
+        "InvalidScheduleFrequency",
+        "UserAgentHeaderMissing",
+        "UserAgentHeaderMalformed",
+        "UserAgentHeaderLanguageAttributeMissing",
+        "UserAgentHeaderMaximumLengthExceeded",
+        "ContentMD5Missing",
+        "ContentMD5DoesNotMatch",
+        "MissingClientTokenId",
+    )
+
+
+class RequestExpiredError(InvalidParameterError):
+    """The Timestamp was outside MWS's 15-minute window: the local clock is skewed."""
+
+    codes = ("RequestExpired",)
+
+
+class NextTokenCorruptedError(MWSResponseError):
+    """The NextToken cannot be used; restart from the originating operation (never repeat the token)."""
+
+    codes = ("NextTokenCorrupted",)
+
+
+class InvalidAddressError(MWSResponseError):
+    """404 InvalidAddress: unknown section, version or operation."""
+
+    codes = ("InvalidAddress",)
+
+
+_BY_CODE: dict[str, type[MWSResponseError]] = {}
+for _cls in (
+    RequestThrottledError,
+    QuotaExceededError,
+    ServiceUnavailableError,
+    InternalServerError,
+    SignatureDoesNotMatchError,
+    InvalidAccessKeyIdError,
+    AccessDeniedError,
+    InvalidParameterError,
+    RequestExpiredError,
+    NextTokenCorruptedError,
+    InvalidAddressError,
+):
+    for _code in _cls.codes:
+        _BY_CODE[_code] = _cls
+
+
+def _mentions_expired_timestamp(message: str) -> bool:
+    text = message.lower()
+    return "timestamp" in text and any(w in text for w in ("expired", "15 minutes", "skew", "in the future"))
+
+
+def error_class_for(code: str, message: str = "", status_code: int | None = None) -> type[MWSResponseError]:
+    """The exception class for an MWS error code (MWS folds clock-skew into InvalidParameterValue)."""
+    cls = _BY_CODE.get(code)
+    if cls is InvalidParameterError and code == "InvalidParameterValue" and _mentions_expired_timestamp(message):
+        return RequestExpiredError
+    if cls is not None:
+        return cls
+    if status_code == 503:
+        return ServiceUnavailableError
+    if status_code is not None and status_code >= 500:
+        return InternalServerError
+    return MWSResponseError

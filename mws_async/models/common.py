@@ -1,0 +1,57 @@
+"""Shapes shared by every section: Money, quantities with units, response metadata, service status."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import Field, model_validator
+
+from mws_async.models.base import MWSModel, wrapped
+
+__all__ = ["Money", "Quantity", "ResponseMetadata", "ServiceStatus", "ServiceStatusMessage"]
+
+
+class Money(MWSModel):
+    """An amount with its currency; element order varies between operations, so parsed by name."""
+
+    amount: Decimal | None = None
+    currency_code: str | None = None
+
+
+class Quantity(MWSModel):
+    """A number with a unit attribute: ``<Height Units="inches">9.25</Height>``."""
+
+    value: Decimal | None = Field(default=None, alias="#text")
+    units: str | None = Field(default=None, alias="@Units")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_number(cls, data: Any) -> Any:
+        if isinstance(data, (str, int, float, Decimal)):
+            return {"#text": data}
+        return data
+
+
+class ResponseMetadata(MWSModel):
+    """``<ResponseMetadata><RequestId>``."""
+
+    request_id: str | None = None
+
+
+class ServiceStatusMessage(MWSModel):
+    """One ``<Message>`` of a service status."""
+
+    locale: str | None = None
+    text: str | None = None
+
+
+class ServiceStatus(MWSModel):
+    """GetServiceStatus result: GREEN, GREEN_I, YELLOW or RED, with optional messages."""
+
+    status: str
+    timestamp: datetime | None = None
+    message_id: str | None = None
+    messages: Annotated[list[ServiceStatusMessage], wrapped("Message")] = []
+

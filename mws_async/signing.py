@@ -1,0 +1,91 @@
+"""Signature Version 2, exactly as the MWS developer guide specifies. Pure functions, no I/O.
+
+String to sign (four lines joined by ``\\n``, no trailing newline)::
+
+    POST
+    host-in-lowercase
+    /Section/Version
+    canonical-query
+
+where the canonical query is every parameter except ``Signature``, names and values percent-encoded per
+RFC 3986 (uppercase hex, space as ``%20``, unreserved ``A-Z a-z 0-9 - _ . ~`` untouched, UTF-8 byte by
+byte) and sorted by the byte order of the encoded names. The signature is base64(HMAC(secret, string)).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from typing import Final, Literal
+from urllib.parse import quote
+
+__all__ = [
+    "SIGNATURE_METHODS",
+    "SignatureMethod",
+    "canonical_query",
+    "format_timestamp",
+    "percent_encode",
+    "sign",
+    "signature",
+    "string_to_sign",
+]
+
+SignatureMethod = Literal["HmacSHA256", "HmacSHA1"]
+SIGNATURE_METHODS: Final[Mapping[str, str]] = {"HmacSHA256": "sha256", "HmacSHA1": "sha1"}
+
+# RFC 3986 unreserved set: quote() with safe="~" leaves exactly A-Z a-z 0-9 - _ . ~ and uses uppercase hex.
+_SAFE: Final = "-_.~"
+
+
+def percent_encode(value: str) -> str:
+    """RFC 3986 percent-encoding of ``value``'s UTF-8 bytes (``' '`` -> ``%20``, ``'*'`` -> ``%2A``)."""
+    return quote(value, safe=_SAFE)
+
+
+def canonical_query(params: Mapping[str, str] | Iterable[tuple[str, str]]) -> str:
+    """The canonical query string: ``name=value`` pairs, ``Signature`` left out, sorted by the byte order
+    of the raw UTF-8 names (as the official PHP client's ``uksort(strcmp)``), then percent-encoded."""
+    items = params.items() if isinstance(params, Mapping) else params
+    ordered = sorted(
+        ((k, v) for k, v in items if k != "Signature"), key=lambda kv: (kv[0].encode(), kv[1].encode())
+    )
+    return "&".join(f"{percent_encode(k)}={percent_encode(v)}" for k, v in ordered)
+
+
+def string_to_sign(method: str, host: str, path: str, params: Mapping[str, str]) -> str:
+    """The exact text that is HMAC'd: verb, lowercase host, path (``/`` if empty), canonical query."""
+    return "\n".join((method.upper(), host.lower(), quote(path or "/", safe="/-_.~"), canonical_query(params)))
+
+
+def signature(secret_key: str, text: str, method: SignatureMethod = "HmacSHA256") -> str:
+    """base64(HMAC-``method``(secret_key, text)) with standard alphabet and padding."""
+    try:
+        digest = SIGNATURE_METHODS[method]
+    except KeyError:
+        raise ValueError(f"unsupported SignatureMethod {method!r}; use HmacSHA256 or HmacSHA1") from None
+    mac = hmac.new(secret_key.encode("utf-8"), text.encode("utf-8"), digest)
+    return base64.b64encode(mac.digest()).decode("ascii")
+
+
+def sign(
+    params: Mapping[str, str],
+    *,
+    secret_key: str,
+    host: str,
+    path: str,
+    method: str = "POST",
+) -> str:
+    """Signature for ``params`` (which must already hold SignatureMethod, Timestamp, ...)."""
+    sig_method = params.get("SignatureMethod", "HmacSHA256")
+    if sig_method not in SIGNATURE_METHODS:
+        raise ValueError(f"unsupported SignatureMethod {sig_method!r}; use HmacSHA256 or HmacSHA1")
+    return signature(secret_key, string_to_sign(method, host, path, params), sig_method)  # type: ignore[arg-type]
+
+
+def format_timestamp(moment: datetime | None = None) -> str:
+    """ISO 8601 UTC with milliseconds and ``Z`` (``2020-01-01T00:00:00.000Z``), as the official clients send."""
+    moment = datetime.now(UTC) if moment is None else moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"

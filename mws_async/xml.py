@@ -1,0 +1,183 @@
+"""The XML layer: response bytes -> plain dict, the one place that knows how XML is parsed.
+
+- Namespace prefixes are stripped from element names (Products responses mix the section namespace and
+  the ``default.xsd`` ``ns2:`` namespace); ``xmlns`` declarations are dropped; other attributes are kept
+  with xmltodict's ``@`` prefix (``@status``, ``@Units``, ``@xml:lang``) and text beside attributes
+  under ``#text``.
+- Elements named in ``force_list`` are always lists, however many times they occur.
+- Entities are refused outright: any ``<!DOCTYPE``/``<!ENTITY`` makes the body an
+  :class:`~mws_async.errors.UnexpectedResponseError` (no billion-laughs expansion, no external fetches).
+- Bodies above ``max_bytes`` are refused before parsing.
+- Anything that is not well-formed XML raises :class:`~mws_async.errors.UnexpectedResponseError`,
+  never a parser traceback.
+
+The parser backend is pluggable (pure-Python ``xmltodict`` or the Rust ``xmltodict-rs`` with the same
+output); :func:`set_parser` chooses, and the fixture parity test proves they agree.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection
+from typing import Any, Final
+from xml.parsers.expat import ExpatError
+
+import xmltodict
+
+from mws_async.errors import UnexpectedResponseError
+
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "ErrorInfo",
+    "available_parsers",
+    "current_parser",
+    "parse",
+    "parse_error_response",
+    "set_parser",
+]
+
+DEFAULT_MAX_BYTES: Final = 64 * 1024 * 1024
+_DTD = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+
+RawParser = Callable[[bytes], Any]
+
+
+def _xmltodict_parse(data: bytes) -> Any:
+    return xmltodict.parse(data, disable_entities=True)
+
+
+_PARSERS: dict[str, RawParser] = {"xmltodict": _xmltodict_parse}
+try:  # optional fast backend (extra "fast")
+    import xmltodict_rs
+
+    def _rs_parse(data: bytes) -> Any:
+        return xmltodict_rs.parse(data)
+
+    _PARSERS["xmltodict-rs"] = _rs_parse
+except ImportError:  # pragma: no cover - depends on the environment
+    pass
+
+_current: list[str] = ["xmltodict"]
+
+
+def available_parsers() -> list[str]:
+    """Names of the installed parser backends."""
+    return list(_PARSERS)
+
+
+def current_parser() -> str:
+    """Name of the backend :func:`parse` uses."""
+    return _current[0]
+
+
+def set_parser(name: str) -> None:
+    """Choose the parser backend (``"xmltodict"`` or ``"xmltodict-rs"``)."""
+    if name not in _PARSERS:
+        raise ValueError(f"unknown or uninstalled XML parser {name!r}; available: {available_parsers()}")
+    _current[0] = name
+
+
+def _normalize(node: Any, force: Collection[str]) -> Any:
+    if isinstance(node, dict):
+        out: dict[str, Any] = {}
+        for key, value in node.items():
+            if key[0] == "@":
+                if key.startswith("@xmlns"):
+                    continue
+            else:
+                colon = key.find(":")
+                if colon >= 0:
+                    key = key[colon + 1 :]
+            if isinstance(value, (dict, list)):
+                value = _normalize(value, force)
+            if key in force and not isinstance(value, list):
+                value = [value]
+            out[key] = value
+        return out
+    if isinstance(node, list):
+        return [_normalize(v, force) if isinstance(v, (dict, list)) else v for v in node]
+    return node
+
+
+def parse(
+    data: bytes,
+    *,
+    force_list: Collection[str] = frozenset(),
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    status_code: int | None = None,
+    content_type: str | None = None,
+    operation: str | None = None,
+) -> dict[str, Any]:
+    """Parse an MWS XML body into a dict ``{RootName: {...}}`` (see the module docstring for the rules)."""
+
+    def unexpected(reason: str) -> UnexpectedResponseError:
+        return UnexpectedResponseError(
+            reason, status_code=status_code, content_type=content_type, first_bytes=data, operation=operation
+        )
+
+    if len(data) > max_bytes:
+        raise unexpected(f"body of {len(data)} bytes exceeds the {max_bytes}-byte limit for XML responses")
+    if not data.strip():
+        raise unexpected("empty body where MWS XML was expected")
+    if _DTD.search(data):
+        raise unexpected("XML with a DOCTYPE or ENTITY declaration was refused (entities are never expanded)")
+    try:
+        raw = _PARSERS[_current[0]](data)
+    except (ExpatError, ValueError) as exc:
+        raise unexpected(f"body is not well-formed XML ({exc})") from None
+    except Exception as exc:  # the Rust backend raises its own error types
+        raise unexpected(f"body is not well-formed XML ({type(exc).__name__}: {exc})") from None
+    if not isinstance(raw, dict) or len(raw) != 1:
+        raise unexpected("XML document without a single root element")
+    result = _normalize(raw, force_list)
+    assert isinstance(result, dict)
+    return result
+
+
+class ErrorInfo(dict[str, Any]):
+    """One ``<Error>`` of an ErrorResponse: keys Type, Code, Message, Detail (strings or None)."""
+
+
+_ERROR_LISTS: Final = frozenset({"Error"})
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, dict):
+        text = value.get("#text")
+        return text.strip() if isinstance(text, str) else None
+    return str(value).strip()
+
+
+def parse_error_response(
+    data: bytes, *, status_code: int | None = None, content_type: str | None = None, operation: str | None = None
+) -> tuple[list[ErrorInfo], str | None]:
+    """Parse an ``ErrorResponse`` body into its errors and RequestID (``RequestId`` also accepted).
+
+    Raises :class:`UnexpectedResponseError` when the body is not an ErrorResponse.
+    """
+    doc = parse(data, force_list=_ERROR_LISTS, status_code=status_code, content_type=content_type, operation=operation)
+    root_name, root = next(iter(doc.items()))
+    if root_name != "ErrorResponse" or not isinstance(root, dict) or not root.get("Error"):
+        raise UnexpectedResponseError(
+            f"expected an ErrorResponse, got <{root_name}>",
+            status_code=status_code,
+            content_type=content_type,
+            first_bytes=data,
+            operation=operation,
+        )
+    errors: list[ErrorInfo] = []
+    for item in root["Error"]:
+        item = item if isinstance(item, dict) else {}
+        detail = item.get("Detail")
+        errors.append(
+            ErrorInfo(
+                Type=_text(item.get("Type")) or None,
+                Code=_text(item.get("Code")) or "Unknown",
+                Message=" ".join((_text(item.get("Message")) or "").split()),
+                Detail=None if detail is None else (_text(detail) if not isinstance(detail, dict) else str(detail)),
+            )
+        )
+    request_id = _text(root.get("RequestID")) or _text(root.get("RequestId"))
+    return errors, request_id
