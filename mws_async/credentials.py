@@ -80,13 +80,19 @@ class Credentials:
     ) -> None:
         problems = [
             name
-            for name, value in (("access_key", access_key), ("secret_key", secret_key), ("seller_id", seller_id))
+            for name, value in (
+                ("access_key", access_key),
+                ("secret_key", secret_key),
+                ("seller_id", seller_id),
+            )
             if not (value.reveal() if isinstance(value, Secret) else value)
         ]
         if problems:
             raise ConfigurationError(f"Credentials: empty {', '.join(problems)}; all three are required")
         object.__setattr__(self, "access_key", access_key)
-        object.__setattr__(self, "secret_key", secret_key if isinstance(secret_key, Secret) else Secret(secret_key))
+        object.__setattr__(
+            self, "secret_key", secret_key if isinstance(secret_key, Secret) else Secret(secret_key)
+        )
         object.__setattr__(self, "seller_id", seller_id)
         if isinstance(auth_token, str):
             auth_token = Secret(auth_token) if auth_token else None
@@ -113,7 +119,9 @@ class Credentials:
             raise ConfigurationError(
                 f"missing environment variable(s) {', '.join(missing)}; set them or pass Credentials(...)"
             )
-        return cls(env[ENV_ACCESS_KEY], env[ENV_SECRET_KEY], env[ENV_SELLER_ID], env.get(ENV_AUTH_TOKEN) or None)
+        return cls(
+            env[ENV_ACCESS_KEY], env[ENV_SECRET_KEY], env[ENV_SELLER_ID], env.get(ENV_AUTH_TOKEN) or None
+        )
 
     @classmethod
     def env_configured(cls, environ: Mapping[str, str] | None = None) -> bool:

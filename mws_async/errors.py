@@ -156,7 +156,9 @@ class ContentMD5MismatchError(MWSError):
 
     def __init__(self, expected: str, actual: str, *, operation: str | None = None) -> None:
         self.expected, self.actual, self.operation = expected, actual, operation
-        super().__init__(f"{operation or 'download'}: Content-MD5 mismatch: header {expected!r}, body {actual!r}")
+        super().__init__(
+            f"{operation or 'download'}: Content-MD5 mismatch: header {expected!r}, body {actual!r}"
+        )
 
 
 class MWSResponseError(MWSError):
@@ -167,6 +169,7 @@ class MWSResponseError(MWSError):
     """
 
     codes: ClassVar[tuple[str, ...]] = ()
+    """MWS error codes this class stands for (the code -> class table is built from these)."""
 
     def __init__(
         self,
@@ -263,7 +266,7 @@ class AccessDeniedError(AuthenticationError):
 class InvalidParameterError(MWSResponseError):
     """400 InvalidParameterValue / MissingParameter / similar: the request itself is wrong."""
 
-    codes = (
+    codes: ClassVar[tuple[str, ...]] = (
         "InvalidParameterValue",
         "MissingParameter",
         "InvalidRequest",
@@ -328,7 +331,11 @@ def _mentions_expired_timestamp(message: str) -> bool:
 def error_class_for(code: str, message: str = "", status_code: int | None = None) -> type[MWSResponseError]:
     """The exception class for an MWS error code (MWS folds clock-skew into InvalidParameterValue)."""
     cls = _BY_CODE.get(code)
-    if cls is InvalidParameterError and code == "InvalidParameterValue" and _mentions_expired_timestamp(message):
+    if (
+        cls is InvalidParameterError
+        and code == "InvalidParameterValue"
+        and _mentions_expired_timestamp(message)
+    ):
         return RequestExpiredError
     if cls is not None:
         return cls

@@ -63,7 +63,7 @@ class Marketplace(enum.Enum):
 
     @property
     def flat_file_encoding(self) -> str:
-        """Text encoding of flat-file reports and feeds: Shift_JIS (JP), UTF-8 (CN), windows-1252 elsewhere."""
+        """Flat-file report/feed encoding: Shift_JIS (JP), UTF-8 (CN), windows-1252 elsewhere."""
         if self is Marketplace.JP:
             return "shift_jis"
         if self is Marketplace.CN:

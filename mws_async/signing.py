@@ -15,7 +15,6 @@ byte) and sorted by the byte order of the encoded names. The signature is base64
 from __future__ import annotations
 
 import base64
-import hashlib
 import hmac
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
@@ -57,7 +56,9 @@ def canonical_query(params: Mapping[str, str] | Iterable[tuple[str, str]]) -> st
 
 def string_to_sign(method: str, host: str, path: str, params: Mapping[str, str]) -> str:
     """The exact text that is HMAC'd: verb, lowercase host, path (``/`` if empty), canonical query."""
-    return "\n".join((method.upper(), host.lower(), quote(path or "/", safe="/-_.~"), canonical_query(params)))
+    return "\n".join(
+        (method.upper(), host.lower(), quote(path or "/", safe="/-_.~"), canonical_query(params))
+    )
 
 
 def signature(secret_key: str, text: str, method: SignatureMethod = "HmacSHA256") -> str:
@@ -86,6 +87,6 @@ def sign(
 
 
 def format_timestamp(moment: datetime | None = None) -> str:
-    """ISO 8601 UTC with milliseconds and ``Z`` (``2020-01-01T00:00:00.000Z``), as the official clients send."""
+    """ISO 8601 UTC with milliseconds and ``Z`` (``2020-01-01T00:00:00.000Z``), like the official clients."""
     moment = datetime.now(UTC) if moment is None else moment.astimezone(UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"

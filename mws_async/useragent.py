@@ -42,7 +42,8 @@ def build_user_agent(
 ) -> str:
     """Build and validate a User-Agent header.
 
-    ``Language`` (default ``Python/<running version>``) and ``Platform`` (default ``<system>/<machine>/<release>``)
+    ``Language`` (default ``Python/<running version>``) and ``Platform``
+    (default ``<system>/<machine>/<release>``)
     come first, then ``attributes`` in the given order. Raises :class:`ConfigurationError` for an empty name
     or version, or a result longer than 500 characters (saying by how much).
     """

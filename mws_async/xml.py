@@ -151,13 +151,19 @@ def _text(value: Any) -> str | None:
 
 
 def parse_error_response(
-    data: bytes, *, status_code: int | None = None, content_type: str | None = None, operation: str | None = None
+    data: bytes,
+    *,
+    status_code: int | None = None,
+    content_type: str | None = None,
+    operation: str | None = None,
 ) -> tuple[list[ErrorInfo], str | None]:
     """Parse an ``ErrorResponse`` body into its errors and RequestID (``RequestId`` also accepted).
 
     Raises :class:`UnexpectedResponseError` when the body is not an ErrorResponse.
     """
-    doc = parse(data, force_list=_ERROR_LISTS, status_code=status_code, content_type=content_type, operation=operation)
+    doc = parse(
+        data, force_list=_ERROR_LISTS, status_code=status_code, content_type=content_type, operation=operation
+    )
     root_name, root = next(iter(doc.items()))
     if root_name != "ErrorResponse" or not isinstance(root, dict) or not root.get("Error"):
         raise UnexpectedResponseError(
@@ -176,7 +182,9 @@ def parse_error_response(
                 Type=_text(item.get("Type")) or None,
                 Code=_text(item.get("Code")) or "Unknown",
                 Message=" ".join((_text(item.get("Message")) or "").split()),
-                Detail=None if detail is None else (_text(detail) if not isinstance(detail, dict) else str(detail)),
+                Detail=None
+                if detail is None
+                else (_text(detail) if not isinstance(detail, dict) else str(detail)),
             )
         )
     request_id = _text(root.get("RequestID")) or _text(root.get("RequestId"))

@@ -67,4 +67,3 @@ def text_of(value: Any) -> Any:
     if isinstance(value, dict):
         return value.get("#text")
     return value
-

@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from mws_async.models.base import MWSModel, wrapped
 
@@ -55,3 +55,8 @@ class ServiceStatus(MWSModel):
     message_id: str | None = None
     messages: Annotated[list[ServiceStatusMessage], wrapped("Message")] = []
 
+    @field_validator("status", mode="before")
+    @classmethod
+    def _empty_status(cls, value: Any) -> Any:
+        # An empty <Status/> (the official PHP client's mock) has empty text rather than no status.
+        return "" if value is None else value

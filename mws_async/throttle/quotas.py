@@ -50,10 +50,13 @@ class QuotaSpec:
     def __post_init__(self) -> None:
         if self.max_quota <= 0 or self.restore_amount <= 0 or self.restore_period <= 0:
             raise ConfigurationError(
-                f"{self.section}.{self.operation}: max_quota, restore_amount and restore_period must be positive"
+                f"{self.section}.{self.operation}: "
+                "max_quota, restore_amount and restore_period must be positive"
             )
         if self.hourly is not None and self.hourly <= 0:
-            raise ConfigurationError(f"{self.section}.{self.operation}: hourly quota must be positive or None")
+            raise ConfigurationError(
+                f"{self.section}.{self.operation}: hourly quota must be positive or None"
+            )
         if not self.group:
             object.__setattr__(self, "group", self.operation)
 
@@ -150,7 +153,11 @@ _DEFAULT: tuple[QuotaSpec, ...] = (
     # Sellers 2011-07-01
     _spec("Sellers", "ListMarketplaceParticipations", 15, (1, _MIN), group="ListMarketplaceParticipations"),
     _spec(
-        "Sellers", "ListMarketplaceParticipationsByNextToken", 15, (1, _MIN), group="ListMarketplaceParticipations"
+        "Sellers",
+        "ListMarketplaceParticipationsByNextToken",
+        15,
+        (1, _MIN),
+        group="ListMarketplaceParticipations",
     ),
     _spec("Sellers", "GetServiceStatus", *_SERVICE_STATUS),
     # Finances 2015-05-01 (sharing between base and ByNextToken unconfirmed: separate buckets)
@@ -177,7 +184,9 @@ class QuotaTable(Mapping[str, QuotaSpec]):
     __slots__ = ("_specs",)
 
     def __init__(self, specs: Mapping[str, QuotaSpec] | None = None) -> None:
-        self._specs: dict[str, QuotaSpec] = dict(specs) if specs is not None else {s.name: s for s in _DEFAULT}
+        self._specs: dict[str, QuotaSpec] = (
+            dict(specs) if specs is not None else {s.name: s for s in _DEFAULT}
+        )
 
     @classmethod
     def default(cls) -> QuotaTable:

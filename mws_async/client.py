@@ -1,0 +1,133 @@
+"""``MWSClient``: one transport, one throttler, and the API sections as attributes.
+
+>>> async with MWSClient(creds, marketplace=Marketplace.US) as client:          # doctest: +SKIP
+...     results = await client.products.get_matching_product_for_id("ISBN", ["9781933988665"])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cached_property
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Self
+
+import httpx
+
+from mws_async.credentials import Credentials
+from mws_async.marketplaces import Marketplace
+from mws_async.operations import Operation
+from mws_async.retry import RetryPolicy
+from mws_async.signing import SignatureMethod
+from mws_async.throttle import KeyStats, QuotaSpec, QuotaTable, ThrottleBackend, ThrottleKey, Throttler
+from mws_async.transport import RequestHook, Transport
+from mws_async.useragent import default_user_agent
+
+if TYPE_CHECKING:
+    from mws_async.sections.products import ProductsSection
+
+__all__ = ["MWSClient"]
+
+
+class MWSClient:
+    """Asyncio MWS client. Use as ``async with MWSClient(...) as client``.
+
+    Parameters:
+        credentials: who signs and for which seller; default :meth:`Credentials.from_env`.
+        marketplace: default marketplace (member, country code or MarketplaceId); its endpoint is used
+            unless ``base_url`` is given.
+        base_url: endpoint override (HTTPS, or plain HTTP on loopback such as the sandbox).
+        http_client: an ``httpx.AsyncClient`` to use (not closed by the client); tests inject transports.
+        throttle: a :class:`Throttler`, or a backend for one (e.g. a Redis backend); default in-memory.
+        quotas: a :class:`QuotaTable` or ``{"Section.Operation": QuotaSpec}`` overrides.
+        time_scale: multiplies every restore rate (tests and benchmarks against a scaled sandbox).
+        retry: a :class:`RetryPolicy`; ``RetryPolicy.disabled()`` turns retries off.
+        user_agent: full User-Agent header (see :func:`mws_async.useragent.build_user_agent`).
+        signature_method: ``HmacSHA256`` (default) or ``HmacSHA1``.
+        on_request: hook called with a :class:`~mws_async.transport.RequestRecord` after every attempt.
+        timeout: per-request timeout in seconds.
+    """
+
+    def __init__(
+        self,
+        credentials: Credentials | None = None,
+        *,
+        marketplace: Marketplace | str = Marketplace.US,
+        base_url: str | None = None,
+        http_client: httpx.AsyncClient | None = None,
+        throttle: Throttler | ThrottleBackend | None = None,
+        quotas: QuotaTable | Mapping[str, QuotaSpec] | None = None,
+        time_scale: float = 1.0,
+        retry: RetryPolicy | None = None,
+        user_agent: str | None = None,
+        signature_method: SignatureMethod = "HmacSHA256",
+        on_request: RequestHook | None = None,
+        timeout: float = 60.0,
+    ) -> None:
+        self.credentials = credentials if credentials is not None else Credentials.from_env()
+        self.marketplace = Marketplace.resolve(marketplace)
+        if isinstance(throttle, Throttler):
+            self.throttler = throttle
+        else:
+            table = quotas if isinstance(quotas, QuotaTable) else QuotaTable.default()
+            if quotas is not None and not isinstance(quotas, QuotaTable):
+                table = table.with_specs(quotas)
+            self.throttler = Throttler(throttle, quotas=table, time_scale=time_scale)
+        self.transport = Transport(
+            self.credentials,
+            base_url=base_url or self.marketplace.endpoint,
+            throttler=self.throttler,
+            user_agent=user_agent or default_user_agent(),
+            http_client=http_client,
+            retry=retry,
+            signature_method=signature_method,
+            on_request=on_request,
+            timeout=timeout,
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"MWSClient(seller_id={self.credentials.seller_id!r}, marketplace={self.marketplace.name}, "
+            f"endpoint={str(self.transport.base_url)!r})"
+        )
+
+    # -- lifecycle -----------------------------------------------------------------------------------
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the HTTP pool (if the client created it) and the throttler."""
+        await self.transport.aclose()
+        await self.throttler.aclose()
+
+    # -- the engine ----------------------------------------------------------------------------------
+
+    async def call(
+        self, operation: Operation, args: Mapping[str, Any], *, credentials: Credentials | None = None
+    ) -> Any:
+        """Execute any :class:`Operation`: validate, throttle, sign, send, retry, parse, validate."""
+        params, items = operation.build(args, default_marketplace=self.marketplace.marketplace_id)
+        spec = self.throttler.spec(operation.section.name, operation.action)
+        cost = self.throttler.cost(spec, items)
+        response = await self.transport.send(
+            operation.request(params, quota=spec, cost=cost), credentials=credentials
+        )
+        return operation.parse(response)
+
+    def throttle_stats(self) -> dict[ThrottleKey, KeyStats]:
+        """Live per-bucket counters: requests, items, throttled responses, time waited."""
+        return self.throttler.stats()
+
+    # -- sections ------------------------------------------------------------------------------------
+
+    @cached_property
+    def products(self) -> ProductsSection:
+        """Products API (2011-10-01)."""
+        from mws_async.sections.products import ProductsSection
+
+        return ProductsSection(self)

@@ -1,0 +1,132 @@
+"""Pagination: one async generator for the three MWS modes, driven by the operation spec.
+
+``async for record in paginator`` yields records across pages; :meth:`Paginator.pages` yields
+:class:`~mws_async.operations.Page` objects carrying their ``next_token`` so a job can checkpoint and
+later resume with ``next_token=`` (the original arguments are still needed to recover from a corrupted
+token). Each page request goes through the throttler of its own operation (the ByNextToken twin).
+
+On ``NextTokenCorrupted`` the token is never repeated: the listing restarts from the originating
+operation with the original arguments and skips records already yielded, keyed by their natural id
+(AmazonOrderId, ReportId...). Nothing is lost and nothing is yielded twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Mapping
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from mws_async.errors import NextTokenCorruptedError
+from mws_async.operations import Operation, Page, Pagination
+
+if TYPE_CHECKING:
+    from mws_async.client import MWSClient
+    from mws_async.credentials import Credentials
+
+__all__ = ["Paginator"]
+
+R = TypeVar("R")
+
+
+class Paginator(Generic[R]):
+    """Async iterator over the records of a paginated operation (see the module docstring).
+
+    Parameters: ``follow`` keeps polling a MoreResultsAvailable listing every ``poll_interval`` seconds
+    once no more results are available now (stop with ``max_polls`` or by breaking out of the loop);
+    ``max_restarts`` bounds recoveries from corrupted tokens.
+    """
+
+    def __init__(
+        self,
+        client: MWSClient,
+        operation: Operation,
+        args: Mapping[str, Any],
+        *,
+        next_token: str | None = None,
+        credentials: Credentials | None = None,
+        follow: bool = False,
+        poll_interval: float = 60.0,
+        max_polls: int | None = None,
+        max_restarts: int = 3,
+    ) -> None:
+        if operation.pagination is None:
+            raise ValueError(f"{operation.action} does not paginate")
+        self._client = client
+        self._operation = operation
+        self._pagination: Pagination = operation.pagination
+        self._args = dict(args)
+        self._start_token = next_token
+        self._credentials = credentials
+        self._follow = follow
+        self._poll_interval = poll_interval
+        self._max_polls = max_polls
+        self._max_restarts = max_restarts
+        self.next_token: str | None = next_token
+        """The token of the next page not yet fetched (checkpoint this to resume)."""
+
+    def __aiter__(self) -> AsyncIterator[R]:
+        return self._records()
+
+    async def _records(self) -> AsyncIterator[R]:
+        async for page in self.pages():
+            for record in page.records:
+                yield record
+
+    async def _fetch(self, token: str | None) -> Any:
+        if token is None:
+            return await self._client.call(self._operation, self._args, credentials=self._credentials)
+        return await self._client.call(
+            self._pagination.next_operation, {"next_token": token}, credentials=self._credentials
+        )
+
+    async def pages(self) -> AsyncIterator[Page]:
+        """Yield each page (result, records, next_token, has_more)."""
+        pagination = self._pagination
+        natural_id = pagination.natural_id
+        seen: set[str] = set()
+        token = self._start_token
+        restarts = 0
+        skipping = False
+        polls = 0
+        while True:
+            try:
+                result = await self._fetch(token)
+            except NextTokenCorruptedError:
+                if restarts >= self._max_restarts or natural_id is None:
+                    raise
+                # Never repeat a corrupted token: start over and skip what was already yielded.
+                restarts += 1
+                token = None
+                skipping = True
+                continue
+            records = list(pagination.records(result))
+            if natural_id is not None:
+                fresh = []
+                for record in records:
+                    key = natural_id(record)
+                    if key is None:
+                        fresh.append(record)
+                    elif key not in seen:
+                        seen.add(key)
+                        fresh.append(record)
+                if skipping or len(fresh) != len(records):
+                    records = fresh
+            token = pagination.token(result)
+            more = pagination.more_now(result)
+            self.next_token = token
+            yield Page(
+                result=result,
+                records=records,
+                next_token=token,
+                has_more=more,
+                request_id=getattr(result, "request_id", None),
+            )
+            if more:
+                continue
+            if self._follow and pagination.mode == "more_results" and token is not None:
+                polls += 1
+                if self._max_polls is not None and polls > self._max_polls:
+                    return
+                await asyncio.sleep(self._poll_interval)
+                continue
+            return

@@ -1,0 +1,342 @@
+"""Products API (2011-10-01): every operation as data, and ``client.products`` as thin typed methods."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Final, Literal
+
+from mws_async.marketplaces import Marketplace
+from mws_async.models.common import ServiceStatus
+from mws_async.models.products import (
+    PRODUCTS_FORCE_LIST,
+    GetMyFeesEstimateResult,
+    ListMatchingProductsResult,
+    LowestPricedOffersResult,
+    ProductCategoriesResult,
+    ProductResult,
+    ProductsForIdResult,
+)
+from mws_async.operations import Operation, Param
+from mws_async.sections.base import SectionClient
+from mws_async.transport import Section
+
+__all__ = [
+    "ID_TYPES",
+    "ITEM_CONDITIONS",
+    "OFFER_ITEM_CONDITIONS",
+    "OPERATIONS",
+    "PRODUCTS",
+    "IdType",
+    "ProductsSection",
+]
+
+PRODUCTS: Final = Section(
+    "Products",
+    "/Products/2011-10-01",
+    "2011-10-01",
+    "http://mws.amazonservices.com/schema/Products/2011-10-01",
+)
+
+IdType = Literal["ASIN", "GCID", "SellerSKU", "UPC", "EAN", "ISBN", "JAN"]
+ID_TYPES: Final = frozenset({"ASIN", "GCID", "SellerSKU", "UPC", "EAN", "ISBN", "JAN"})
+ITEM_CONDITIONS: Final = frozenset({"Any", "New", "Used", "Collectible", "Refurbished", "Club"})
+OFFER_ITEM_CONDITIONS: Final = frozenset({"New", "Used", "Collectible", "Refurbished", "Club"})
+ItemCondition = Literal["Any", "New", "Used", "Collectible", "Refurbished", "Club"]
+OfferItemCondition = Literal["New", "Used", "Collectible", "Refurbished", "Club"]
+
+ASIN_PATTERN: Final = r"[A-Z0-9]{10}"
+_MARKETPLACE = Param("marketplace_id", "MarketplaceId", required=True, marketplace=True)
+_ASINS = Param(
+    "asins", "ASINList.ASIN", "list", required=True, max_items=20, pattern=ASIN_PATTERN, describe="10 A-Z/0-9"
+)
+_SKUS = Param("seller_skus", "SellerSKUList.SellerSKU", "list", required=True, max_items=20)
+_CONDITION = Param("item_condition", "ItemCondition", choices=ITEM_CONDITIONS)
+_OFFER_CONDITION = Param("item_condition", "ItemCondition", required=True, choices=OFFER_ITEM_CONDITIONS)
+
+
+def _op(action: str, params: tuple[Param, ...], result: Any, **kwargs: Any) -> Operation:
+    return Operation(PRODUCTS, action, params, result, force_list=PRODUCTS_FORCE_LIST, **kwargs)
+
+
+def _per_id(action: str, ids: Param, *extra: Param) -> Operation:
+    return _op(action, (_MARKETPLACE, ids, *extra), ProductResult, many=True, cost_param=ids.name)
+
+
+LIST_MATCHING_PRODUCTS: Final = _op(
+    "ListMatchingProducts",
+    (_MARKETPLACE, Param("query", "Query", required=True), Param("query_context_id", "QueryContextId")),
+    ListMatchingProductsResult,
+)
+GET_MATCHING_PRODUCT: Final = _per_id(
+    "GetMatchingProduct",
+    Param(
+        "asins",
+        "ASINList.ASIN",
+        "list",
+        required=True,
+        max_items=10,
+        pattern=ASIN_PATTERN,
+        describe="10 A-Z/0-9",
+    ),
+)
+GET_MATCHING_PRODUCT_FOR_ID: Final = _op(
+    "GetMatchingProductForId",
+    (
+        _MARKETPLACE,
+        Param("id_type", "IdType", required=True, choices=ID_TYPES),
+        Param("ids", "IdList.Id", "list", required=True, max_items=5),
+    ),
+    ProductsForIdResult,
+    many=True,
+    cost_param="ids",
+)
+GET_COMPETITIVE_PRICING_FOR_SKU: Final = _per_id("GetCompetitivePricingForSKU", _SKUS)
+GET_COMPETITIVE_PRICING_FOR_ASIN: Final = _per_id("GetCompetitivePricingForASIN", _ASINS)
+GET_LOWEST_OFFER_LISTINGS_FOR_SKU: Final = _per_id(
+    "GetLowestOfferListingsForSKU", _SKUS, _CONDITION, Param("exclude_me", "ExcludeMe", "bool")
+)
+GET_LOWEST_OFFER_LISTINGS_FOR_ASIN: Final = _per_id(
+    "GetLowestOfferListingsForASIN", _ASINS, _CONDITION, Param("exclude_me", "ExcludeMe", "bool")
+)
+GET_LOWEST_PRICED_OFFERS_FOR_SKU: Final = _op(
+    "GetLowestPricedOffersForSKU",
+    (_MARKETPLACE, Param("seller_sku", "SellerSKU", required=True), _OFFER_CONDITION),
+    LowestPricedOffersResult,
+    alternate=LowestPricedOffersResult.from_error_response,
+)
+GET_LOWEST_PRICED_OFFERS_FOR_ASIN: Final = _op(
+    "GetLowestPricedOffersForASIN",
+    (
+        _MARKETPLACE,
+        Param("asin", "ASIN", required=True, pattern=ASIN_PATTERN, describe="10 A-Z/0-9"),
+        _OFFER_CONDITION,
+    ),
+    LowestPricedOffersResult,
+    alternate=LowestPricedOffersResult.from_error_response,
+)
+GET_MY_FEES_ESTIMATE: Final = _op(
+    "GetMyFeesEstimate",
+    (
+        Param(
+            "requests",
+            "FeesEstimateRequestList.FeesEstimateRequest",
+            "struct_list",
+            required=True,
+            max_items=20,
+        ),
+    ),
+    GetMyFeesEstimateResult,
+    cost_param="requests",
+)
+GET_MY_PRICE_FOR_SKU: Final = _per_id(
+    "GetMyPriceForSKU", _SKUS, Param("item_condition", "ItemCondition", choices=OFFER_ITEM_CONDITIONS)
+)
+GET_MY_PRICE_FOR_ASIN: Final = _per_id(
+    "GetMyPriceForASIN", _ASINS, Param("item_condition", "ItemCondition", choices=OFFER_ITEM_CONDITIONS)
+)
+GET_PRODUCT_CATEGORIES_FOR_SKU: Final = _op(
+    "GetProductCategoriesForSKU",
+    (_MARKETPLACE, Param("seller_sku", "SellerSKU", required=True)),
+    ProductCategoriesResult,
+)
+GET_PRODUCT_CATEGORIES_FOR_ASIN: Final = _op(
+    "GetProductCategoriesForASIN",
+    (_MARKETPLACE, Param("asin", "ASIN", required=True, pattern=ASIN_PATTERN, describe="10 A-Z/0-9")),
+    ProductCategoriesResult,
+)
+GET_SERVICE_STATUS: Final = _op("GetServiceStatus", (), ServiceStatus)
+
+OPERATIONS: Final[Mapping[str, Operation]] = {
+    op.action: op
+    for op in (
+        LIST_MATCHING_PRODUCTS,
+        GET_MATCHING_PRODUCT,
+        GET_MATCHING_PRODUCT_FOR_ID,
+        GET_COMPETITIVE_PRICING_FOR_SKU,
+        GET_COMPETITIVE_PRICING_FOR_ASIN,
+        GET_LOWEST_OFFER_LISTINGS_FOR_SKU,
+        GET_LOWEST_OFFER_LISTINGS_FOR_ASIN,
+        GET_LOWEST_PRICED_OFFERS_FOR_SKU,
+        GET_LOWEST_PRICED_OFFERS_FOR_ASIN,
+        GET_MY_FEES_ESTIMATE,
+        GET_MY_PRICE_FOR_SKU,
+        GET_MY_PRICE_FOR_ASIN,
+        GET_PRODUCT_CATEGORIES_FOR_SKU,
+        GET_PRODUCT_CATEGORIES_FOR_ASIN,
+        GET_SERVICE_STATUS,
+    )
+}
+"""Every Products operation by Action."""
+
+MarketplaceArg = Marketplace | str | None
+
+
+class ProductsSection(SectionClient):
+    """``client.products``: the Products API. Every call goes through the throttler with its cost
+    (items for per-item operations). ``marketplace`` defaults to the client's."""
+
+    async def list_matching_products(
+        self, query: str, *, query_context_id: str | None = None, marketplace: MarketplaceArg = None
+    ) -> ListMatchingProductsResult:
+        """ListMatchingProducts: up to ten products matching a search query."""
+        return await self._call(  # type: ignore[no-any-return]
+            LIST_MATCHING_PRODUCTS,
+            query=query,
+            query_context_id=query_context_id,
+            marketplace_id=self._marketplace_id(marketplace),
+        )
+
+    async def get_matching_product(
+        self, asins: Sequence[str], *, marketplace: MarketplaceArg = None
+    ) -> list[ProductResult]:
+        """GetMatchingProduct: products for up to 10 ASINs, one result per ASIN."""
+        return await self._call(  # type: ignore[no-any-return]
+            GET_MATCHING_PRODUCT, asins=asins, marketplace_id=self._marketplace_id(marketplace)
+        )
+
+    async def get_matching_product_for_id(
+        self, id_type: IdType, ids: Sequence[str], *, marketplace: MarketplaceArg = None
+    ) -> list[ProductsForIdResult]:
+        """GetMatchingProductForId: products for up to 5 ids of one type (ASIN, GCID, SellerSKU, UPC, EAN,
+        ISBN, JAN), one result per id with its status and products or error."""
+        return await self._call(  # type: ignore[no-any-return]
+            GET_MATCHING_PRODUCT_FOR_ID,
+            id_type=id_type,
+            ids=ids,
+            marketplace_id=self._marketplace_id(marketplace),
+        )
+
+    async def get_competitive_pricing_for_sku(
+        self, seller_skus: Sequence[str], *, marketplace: MarketplaceArg = None
+    ) -> list[ProductResult]:
+        """GetCompetitivePricingForSKU: competitive prices for up to 20 of your SKUs."""
+        return await self._call(  # type: ignore[no-any-return]
+            GET_COMPETITIVE_PRICING_FOR_SKU,
+            seller_skus=seller_skus,
+            marketplace_id=self._marketplace_id(marketplace),
+        )
+
+    async def get_competitive_pricing_for_asin(
+        self, asins: Sequence[str], *, marketplace: MarketplaceArg = None
+    ) -> list[ProductResult]:
+        """GetCompetitivePricingForASIN: competitive prices for up to 20 ASINs."""
+        return await self._call(  # type: ignore[no-any-return]
+            GET_COMPETITIVE_PRICING_FOR_ASIN, asins=asins, marketplace_id=self._marketplace_id(marketplace)
+        )
+
+    async def get_lowest_offer_listings_for_sku(
+        self,
+        seller_skus: Sequence[str],
+        *,
+        item_condition: ItemCondition | None = None,
+        exclude_me: bool | None = None,
+        marketplace: MarketplaceArg = None,
+    ) -> list[ProductResult]:
+        """GetLowestOfferListingsForSKU: lowest offer listings for up to 20 of your SKUs."""
+        return await self._call(  # type: ignore[no-any-return]
+            GET_LOWEST_OFFER_LISTINGS_FOR_SKU,
+            seller_skus=seller_skus,
+            item_condition=item_condition,
+            exclude_me=exclude_me,
+            marketplace_id=self._marketplace_id(marketplace),
+        )
+
+    async def get_lowest_offer_listings_for_asin(
+        self,
+        asins: Sequence[str],
+        *,
+        item_condition: ItemCondition | None = None,
+        exclude_me: bool | None = None,
+        marketplace: MarketplaceArg = None,
+    ) -> list[ProductResult]:
+        """GetLowestOfferListingsForASIN: lowest offer listings for up to 20 ASINs."""
+        return await self._call(  # type: ignore[no-any-return]
+            GET_LOWEST_OFFER_LISTINGS_FOR_ASIN,
+            asins=asins,
+            item_condition=item_condition,
+            exclude_me=exclude_me,
+            marketplace_id=self._marketplace_id(marketplace),
+        )
+
+    async def get_lowest_priced_offers_for_sku(
+        self, seller_sku: str, item_condition: OfferItemCondition, *, marketplace: MarketplaceArg = None
+    ) -> LowestPricedOffersResult:
+        """GetLowestPricedOffersForSKU: the lowest 20 offers and a summary for one of your SKUs."""
+        return await self._call(  # type: ignore[no-any-return]
+            GET_LOWEST_PRICED_OFFERS_FOR_SKU,
+            seller_sku=seller_sku,
+            item_condition=item_condition,
+            marketplace_id=self._marketplace_id(marketplace),
+        )
+
+    async def get_lowest_priced_offers_for_asin(
+        self, asin: str, item_condition: OfferItemCondition, *, marketplace: MarketplaceArg = None
+    ) -> LowestPricedOffersResult:
+        """GetLowestPricedOffersForASIN: the lowest 20 offers and a summary for one ASIN."""
+        return await self._call(  # type: ignore[no-any-return]
+            GET_LOWEST_PRICED_OFFERS_FOR_ASIN,
+            asin=asin,
+            item_condition=item_condition,
+            marketplace_id=self._marketplace_id(marketplace),
+        )
+
+    async def get_my_fees_estimate(self, requests: Iterable[Mapping[str, Any]]) -> GetMyFeesEstimateResult:
+        """GetMyFeesEstimate: fee estimates for up to 20 requests.
+
+        Each request is a mapping in wire names, e.g. ``{"MarketplaceId": "ATVPDKIKX0DER", "IdType": "ASIN",
+        "IdValue": "B0...", "IsAmazonFulfilled": True, "Identifier": "req-1", "PriceToEstimateFees":
+        {"ListingPrice": {"Amount": Decimal("30.00"), "CurrencyCode": "USD"}}}``.
+        """
+        return await self._call(GET_MY_FEES_ESTIMATE, requests=list(requests))  # type: ignore[no-any-return]
+
+    async def get_my_price_for_sku(
+        self,
+        seller_skus: Sequence[str],
+        *,
+        item_condition: OfferItemCondition | None = None,
+        marketplace: MarketplaceArg = None,
+    ) -> list[ProductResult]:
+        """GetMyPriceForSKU: your own offers' prices for up to 20 SKUs."""
+        return await self._call(  # type: ignore[no-any-return]
+            GET_MY_PRICE_FOR_SKU,
+            seller_skus=seller_skus,
+            item_condition=item_condition,
+            marketplace_id=self._marketplace_id(marketplace),
+        )
+
+    async def get_my_price_for_asin(
+        self,
+        asins: Sequence[str],
+        *,
+        item_condition: OfferItemCondition | None = None,
+        marketplace: MarketplaceArg = None,
+    ) -> list[ProductResult]:
+        """GetMyPriceForASIN: your own offers' prices for up to 20 ASINs."""
+        return await self._call(  # type: ignore[no-any-return]
+            GET_MY_PRICE_FOR_ASIN,
+            asins=asins,
+            item_condition=item_condition,
+            marketplace_id=self._marketplace_id(marketplace),
+        )
+
+    async def get_product_categories_for_sku(
+        self, seller_sku: str, *, marketplace: MarketplaceArg = None
+    ) -> ProductCategoriesResult:
+        """GetProductCategoriesForSKU: browse categories (with parent chains) of one of your SKUs."""
+        return await self._call(  # type: ignore[no-any-return]
+            GET_PRODUCT_CATEGORIES_FOR_SKU,
+            seller_sku=seller_sku,
+            marketplace_id=self._marketplace_id(marketplace),
+        )
+
+    async def get_product_categories_for_asin(
+        self, asin: str, *, marketplace: MarketplaceArg = None
+    ) -> ProductCategoriesResult:
+        """GetProductCategoriesForASIN: browse categories (with parent chains) of one ASIN."""
+        return await self._call(  # type: ignore[no-any-return]
+            GET_PRODUCT_CATEGORIES_FOR_ASIN, asin=asin, marketplace_id=self._marketplace_id(marketplace)
+        )
+
+    async def get_service_status(self) -> ServiceStatus:
+        """GetServiceStatus of the Products section (GREEN, YELLOW, RED)."""
+        return await self._call(GET_SERVICE_STATUS)  # type: ignore[no-any-return]

@@ -1,0 +1,179 @@
+"""The facade the transport calls: spec lookup, bucket keys, request cost, admission, 503 handling, stats."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from mws_async.errors import ConfigurationError, QuotaCostError
+from mws_async.throttle.base import (
+    HOUR,
+    KeyStats,
+    QuotaHeaders,
+    ThrottleBackend,
+    ThrottleKey,
+    ThrottleSummary,
+    seconds_until_reset,
+)
+from mws_async.throttle.memory import MemoryThrottle
+from mws_async.throttle.quotas import QuotaSpec, QuotaTable
+
+__all__ = ["Throttler"]
+
+#: Pause after QuotaExceeded when neither the reset time nor an hourly figure is known (resets on minutes).
+_UNKNOWN_RESET = 60.0
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Throttler:
+    """Per-(host, seller, developer, group) quota buckets in front of every attempt.
+
+    Typical use by the transport, per attempt::
+
+        spec = throttler.spec("Products", "GetMatchingProductForId")
+        key = throttler.key(host, seller_id, access_key_id, spec)
+        cost = throttler.cost(spec, len(ids))          # QuotaCostError if it can never fit
+        waited = await throttler.acquire(key, spec, cost)
+        ...send...
+        await throttler.observe(key, spec, parse_quota_headers(response.headers))
+        # on 503 RequestThrottled / QuotaExceeded:
+        pause = await throttler.throttled(key, spec, cost, quota_exceeded=..., resets_on=...)
+
+    Args:
+        backend: where buckets live; default a new :class:`~mws_async.throttle.memory.MemoryThrottle`.
+        quotas: the quota table; default :meth:`QuotaTable.default`.
+        time_scale: multiplies every restore rate and divides the hourly window (a scaled sandbox).
+        enabled: ``False`` admits everything at once (returns 0) but still counts requests.
+        wall_clock: current UTC time, for ``resetsOn`` arithmetic (injectable for tests).
+    """
+
+    quotas: QuotaTable
+    time_scale: float
+    enabled: bool
+    backend: ThrottleBackend
+
+    def __init__(
+        self,
+        backend: ThrottleBackend | None = None,
+        *,
+        quotas: QuotaTable | None = None,
+        time_scale: float = 1.0,
+        enabled: bool = True,
+        wall_clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        if not time_scale > 0:
+            raise ConfigurationError(f"time_scale must be positive, got {time_scale!r}")
+        self._wall = wall_clock or _utcnow
+        self.backend = backend if backend is not None else MemoryThrottle(wall_clock=self._wall)
+        self.quotas = quotas if quotas is not None else QuotaTable.default()
+        self.time_scale = time_scale
+        self.enabled = enabled
+        self._stats: dict[ThrottleKey, KeyStats] = {}
+
+    def spec(self, section: str, operation: str) -> QuotaSpec:
+        """The quota spec of ``section``/``operation`` (KeyError naming the known ones if absent)."""
+        return self.quotas.get_spec(section, operation)
+
+    def key(self, host: str, seller_id: str, access_key_id: str, spec: QuotaSpec) -> ThrottleKey:
+        """The bucket key: operations of one ``spec.group_key`` share a bucket per seller/developer/host."""
+        return ThrottleKey(host, seller_id, access_key_id, spec.group_key)
+
+    def cost(self, spec: QuotaSpec, items: int) -> float:
+        """Units one request takes: 1 for ``unit == "request"``, ``max(1, items)`` for ``unit == "item"``.
+
+        Raises :class:`~mws_async.errors.QuotaCostError` (naming the group, cost and capacity) when the cost
+        exceeds ``spec.max_quota``: such a request could never be admitted, so it must be split.
+        """
+        if items < 0:
+            raise ValueError(f"items must be >= 0, got {items!r}")
+        # An item-counted request with no items still is a request: never let one through for free.
+        cost = 1.0 if spec.unit == "request" else float(max(1, items))
+        if cost > spec.max_quota:
+            raise QuotaCostError(spec.group_key, cost, spec.max_quota)
+        return cost
+
+    async def acquire(self, key: ThrottleKey, spec: QuotaSpec, cost: float) -> float:
+        """Wait for ``cost`` units (and one hourly request) on ``key``; return the seconds waited.
+
+        Counts the request, its units and the wait in :meth:`stats`. Cancelling the call takes nothing.
+        """
+        if cost > spec.max_quota:
+            raise QuotaCostError(spec.group_key, cost, spec.max_quota)
+        waited = await self.backend.acquire(key, spec, cost, self.time_scale) if self.enabled else 0.0
+        stats = self._stat(key)
+        stats.requests += 1
+        stats.items += cost
+        stats.record_wait(waited)
+        return waited
+
+    async def throttled(
+        self,
+        key: ThrottleKey,
+        spec: QuotaSpec,
+        cost: float,
+        *,
+        quota_exceeded: bool = False,
+        resets_on: datetime | None = None,
+    ) -> float:
+        """Record a 503 and hold the key; return the least time to wait before retrying.
+
+        - RequestThrottled: the bucket is marked empty now and every waiter on ``key`` pauses
+          ``cost / (restore_rate * time_scale)`` seconds (the time the bucket needs to restore this request),
+          which is returned. The next :meth:`acquire` waits it out.
+        - QuotaExceeded: the hourly quota is at 0 until ``resets_on``; every waiter on ``key`` is held until
+          then. Returns ``min(resets_on - now, 3600 / time_scale)``; without a (future) ``resets_on``, the
+          time one hourly request restores: ``3600 / (hourly * time_scale)`` (or 60 s scaled if no hourly
+          figure is known).
+        """
+        stats = self._stat(key)
+        scale = self.time_scale
+        if quota_exceeded:
+            stats.quota_exceeded += 1
+            if self.enabled:
+                await self.backend.observe_hourly(
+                    key, spec, QuotaHeaders(remaining=0.0, resets_on=resets_on), scale
+                )
+            if resets_on is not None:
+                pause = seconds_until_reset(resets_on, self._wall(), scale)
+                if pause > 0:
+                    return pause
+            return (HOUR / spec.hourly if spec.hourly else _UNKNOWN_RESET) / scale
+        stats.throttled += 1
+        pause = spec.restore_time(cost, scale)
+        if self.enabled:
+            await self.backend.mark_empty(key, spec, pause, scale)
+        return pause
+
+    async def observe(self, key: ThrottleKey, spec: QuotaSpec, headers: QuotaHeaders) -> None:
+        """Feed a response's quota headers to the hourly model (no-op without any header)."""
+        if not headers.present:
+            return
+        self._stat(key).last_headers = headers
+        if self.enabled:
+            await self.backend.observe_hourly(key, spec, headers, self.time_scale)
+
+    def stats(self) -> dict[ThrottleKey, KeyStats]:
+        """Live counters per key (the :class:`KeyStats` objects keep updating)."""
+        return dict(self._stats)
+
+    def summary(self) -> ThrottleSummary:
+        """Totals over all keys: requests, items, throttled, quota_exceeded, waits, total_wait, max_wait."""
+        return ThrottleSummary.of(self._stats)
+
+    async def aclose(self) -> None:
+        """Close the backend."""
+        await self.backend.aclose()
+
+    def _stat(self, key: ThrottleKey) -> KeyStats:
+        stats = self._stats.get(key)
+        if stats is None:
+            stats = self._stats[key] = KeyStats()
+        return stats
+
+    def __repr__(self) -> str:
+        state = "enabled" if self.enabled else "disabled"
+        keys = len(self._stats)
+        return f"<Throttler {state} time_scale={self.time_scale:g} backend={self.backend!r} keys={keys}>"

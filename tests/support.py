@@ -1,0 +1,48 @@
+"""Shared test helpers: where the recorded MWS fixtures live, and a loopback ASGI server runner."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+
+FIXTURES = Path(os.environ.get("MWS_FIXTURES", Path(__file__).resolve().parents[2] / "shared" / "fixtures"))
+if not FIXTURES.is_dir():  # pragma: no cover - a broken checkout must fail loudly, not skip
+    raise RuntimeError(f"recorded MWS fixtures not found at {FIXTURES}; set MWS_FIXTURES")
+
+
+def fixture_files(section: str) -> list[Path]:
+    """Every recorded response of a section (``Products``, ``Orders``, ``Errors`` ...)."""
+    return sorted((FIXTURES / section).glob("*.xml"))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@asynccontextmanager
+async def serve_asgi(app: Any) -> AsyncIterator[str]:
+    """Serve ``app`` with uvicorn on 127.0.0.1 (free port) for the duration; yields the base URL."""
+    port = free_port()
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, log_level="warning", access_log=False, lifespan="off"
+    )
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        if task.done():
+            task.result()
+        await asyncio.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await task

@@ -1,0 +1,146 @@
+"""The operation engine: arguments become wire parameters, every problem is reported before sending."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from mws_async.errors import ClientValidationError
+from mws_async.operations import Operation, Param
+from mws_async.sections.products import (
+    GET_LOWEST_OFFER_LISTINGS_FOR_ASIN,
+    GET_MATCHING_PRODUCT_FOR_ID,
+    GET_MY_FEES_ESTIMATE,
+    OPERATIONS,
+)
+from mws_async.transport import Section
+
+US = "ATVPDKIKX0DER"
+
+
+def test_lists_become_numbered_members_and_cost_is_their_length() -> None:
+    params, items = GET_MATCHING_PRODUCT_FOR_ID.build(
+        {"id_type": "ISBN", "ids": ["9781933988665", "0439708184"]}, default_marketplace=US
+    )
+    assert params == {
+        "MarketplaceId": US,
+        "IdType": "ISBN",
+        "IdList.Id.1": "9781933988665",
+        "IdList.Id.2": "0439708184",
+    }
+    assert items == 2
+
+
+def test_list_limit_names_parameter_limit_and_advice() -> None:
+    with pytest.raises(ClientValidationError) as info:
+        GET_MATCHING_PRODUCT_FOR_ID.build(
+            {"id_type": "ISBN", "ids": [str(i) for i in range(6)]}, default_marketplace=US
+        )
+    assert (
+        "ids has 6 values; GetMatchingProductForId accepts at most 5 (IdList.Id.1..5); split the list"
+        in str(info.value)
+    )
+
+
+def test_every_problem_is_reported_at_once() -> None:
+    with pytest.raises(ClientValidationError) as info:
+        GET_LOWEST_OFFER_LISTINGS_FOR_ASIN.build(
+            {"asins": ["B00EXAMPLE", "bad asin", "tooshort"], "item_condition": "Mint", "exclude_me": "yes"},
+            default_marketplace=US,
+        )
+    problems = info.value.problems
+    assert len(problems) == 3
+    assert "asins: invalid value(s) 'bad asin', 'tooshort'" in problems[0]
+    assert "item_condition='Mint' is not one of Any, Club, Collectible, New, Refurbished, Used" in problems[1]
+    assert "exclude_me='yes' must be a bool" in problems[2]
+
+
+def test_enum_and_required_and_unknown_arguments() -> None:
+    with pytest.raises(ClientValidationError) as info:
+        GET_MATCHING_PRODUCT_FOR_ID.build({"id_type": "ISBN13", "idz": ["1"]}, default_marketplace=US)
+    text = str(info.value)
+    assert "unknown argument(s) idz" in text
+    assert "id_type='ISBN13' is not one of ASIN, EAN, GCID, ISBN, JAN, SellerSKU, UPC" in text
+    assert "ids is required" in text
+
+
+def test_booleans_and_datetimes_and_naive_datetimes() -> None:
+    op = Operation(
+        Section("T", "/T/1", "1"),
+        "Op",
+        (
+            Param("flag", "Flag", "bool"),
+            Param("since", "CreatedAfter", "datetime"),
+            Param("n", "N", "int", max_value=9),
+        ),
+    )
+    params, _ = op.build({"flag": False, "since": datetime(2020, 1, 2, 3, 4, 5, 6000, tzinfo=UTC), "n": 3})
+    assert params == {"Flag": "false", "CreatedAfter": "2020-01-02T03:04:05.006Z", "N": "3"}
+    with pytest.raises(ClientValidationError, match="naive datetime") as info:
+        op.build({"since": datetime(2020, 1, 1), "n": 10})
+    assert "n=10 is outside None..9" in str(info.value)
+
+
+def test_nested_structures_flatten_to_dotted_names() -> None:
+    request = {
+        "MarketplaceId": US,
+        "IdType": "ASIN",
+        "IdValue": "B00EXAMPLE",
+        "IsAmazonFulfilled": True,
+        "Identifier": "r1",
+        "PriceToEstimateFees": {"ListingPrice": {"Amount": Decimal("30.00"), "CurrencyCode": "USD"}},
+    }
+    params, items = GET_MY_FEES_ESTIMATE.build({"requests": [request, request]})
+    prefix = "FeesEstimateRequestList.FeesEstimateRequest"
+    assert params[f"{prefix}.2.PriceToEstimateFees.ListingPrice.Amount"] == "30.00"
+    assert params[f"{prefix}.1.IsAmazonFulfilled"] == "true"
+    assert items == 2
+
+
+def test_a_string_is_not_mistaken_for_a_list() -> None:
+    with pytest.raises(ClientValidationError, match="ids must be a list, got str"):
+        GET_MATCHING_PRODUCT_FOR_ID.build({"id_type": "ASIN", "ids": "B00EXAMPLE"}, default_marketplace=US)
+
+
+def test_every_products_operation_is_in_the_table() -> None:
+    assert set(OPERATIONS) == {
+        "ListMatchingProducts",
+        "GetMatchingProduct",
+        "GetMatchingProductForId",
+        "GetCompetitivePricingForSKU",
+        "GetCompetitivePricingForASIN",
+        "GetLowestOfferListingsForSKU",
+        "GetLowestOfferListingsForASIN",
+        "GetLowestPricedOffersForSKU",
+        "GetLowestPricedOffersForASIN",
+        "GetMyFeesEstimate",
+        "GetMyPriceForSKU",
+        "GetMyPriceForASIN",
+        "GetProductCategoriesForSKU",
+        "GetProductCategoriesForASIN",
+        "GetServiceStatus",
+    }
+
+
+@given(
+    ids=st.lists(st.text(min_size=1, max_size=15), max_size=8),
+    id_type=st.sampled_from(["ASIN", "ISBN", "UPC", "EAN", "JAN", "GCID", "SellerSKU", "isbn", "X"]),
+)
+def test_random_ids_either_validate_or_raise_the_documented_error(ids: list[str], id_type: str) -> None:
+    valid = 1 <= len(ids) <= 5 and id_type in {"ASIN", "ISBN", "UPC", "EAN", "JAN", "GCID", "SellerSKU"}
+    try:
+        params, items = GET_MATCHING_PRODUCT_FOR_ID.build(
+            {"id_type": id_type, "ids": ids}, default_marketplace=US
+        )
+    except ClientValidationError as exc:
+        assert not valid
+        assert exc.operation == "GetMatchingProductForId"
+        assert exc.problems
+    else:
+        assert valid
+        assert items == len(ids)
+        assert [params[f"IdList.Id.{i}"] for i in range(1, len(ids) + 1)] == ids
