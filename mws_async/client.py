@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextlib import AbstractAsyncContextManager
 from functools import cached_property
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
@@ -19,11 +20,18 @@ from mws_async.operations import Operation
 from mws_async.retry import RetryPolicy
 from mws_async.signing import SignatureMethod
 from mws_async.throttle import KeyStats, QuotaSpec, QuotaTable, ThrottleBackend, ThrottleKey, Throttler
-from mws_async.transport import RequestHook, Transport
+from mws_async.transport import MWSResponse, RequestHook, Transport
 from mws_async.useragent import default_user_agent
 
 if TYPE_CHECKING:
+    from mws_async.sections.customers import CustomersSection
+    from mws_async.sections.feeds import FeedsSection
+    from mws_async.sections.finances import FinancesSection
+    from mws_async.sections.inventory import InventorySection
+    from mws_async.sections.orders import OrdersSection
     from mws_async.sections.products import ProductsSection
+    from mws_async.sections.reports import ReportsSection
+    from mws_async.sections.sellers import SellersSection
 
 __all__ = ["MWSClient"]
 
@@ -119,6 +127,42 @@ class MWSClient:
         )
         return operation.parse(response)
 
+    def open_stream(
+        self,
+        operation: Operation,
+        args: Mapping[str, Any],
+        *,
+        credentials: Credentials | None = None,
+        body: Any = None,
+        content_type: str | None = None,
+    ) -> AbstractAsyncContextManager[MWSResponse]:
+        """Send ``operation`` and leave a 200 body unread (``response.stream``): reports, feed results."""
+        params, items = operation.build(args, default_marketplace=self.marketplace.marketplace_id)
+        spec = self.throttler.spec(operation.section.name, operation.action)
+        request = operation.request(
+            params, quota=spec, cost=self.throttler.cost(spec, items), body=body, content_type=content_type
+        )
+        return self.transport.stream(request, credentials=credentials)
+
+    async def send_with_body(
+        self,
+        operation: Operation,
+        args: Mapping[str, Any],
+        *,
+        body: Any,
+        content_type: str,
+        extra_params: Mapping[str, str] | None = None,
+        credentials: Credentials | None = None,
+    ) -> Any:
+        """Send an operation with a payload (SubmitFeed): parameters in the URL, ``body`` as the content."""
+        params, items = operation.build(args, default_marketplace=self.marketplace.marketplace_id)
+        params.update(extra_params or {})
+        spec = self.throttler.spec(operation.section.name, operation.action)
+        request = operation.request(
+            params, quota=spec, cost=self.throttler.cost(spec, items), body=body, content_type=content_type
+        )
+        return operation.parse(await self.transport.send(request, credentials=credentials))
+
     def throttle_stats(self) -> dict[ThrottleKey, KeyStats]:
         """Live per-bucket counters: requests, items, throttled responses, time waited."""
         return self.throttler.stats()
@@ -131,3 +175,52 @@ class MWSClient:
         from mws_async.sections.products import ProductsSection
 
         return ProductsSection(self)
+
+    @cached_property
+    def orders(self) -> OrdersSection:
+        """Orders API (2013-09-01)."""
+        from mws_async.sections.orders import OrdersSection
+
+        return OrdersSection(self)
+
+    @cached_property
+    def reports(self) -> ReportsSection:
+        """Reports API (2009-01-01)."""
+        from mws_async.sections.reports import ReportsSection
+
+        return ReportsSection(self)
+
+    @cached_property
+    def feeds(self) -> FeedsSection:
+        """Feeds API (2009-01-01)."""
+        from mws_async.sections.feeds import FeedsSection
+
+        return FeedsSection(self)
+
+    @cached_property
+    def sellers(self) -> SellersSection:
+        """Sellers API (2011-07-01)."""
+        from mws_async.sections.sellers import SellersSection
+
+        return SellersSection(self)
+
+    @cached_property
+    def finances(self) -> FinancesSection:
+        """Finances API (2015-05-01)."""
+        from mws_async.sections.finances import FinancesSection
+
+        return FinancesSection(self)
+
+    @cached_property
+    def inventory(self) -> InventorySection:
+        """FulfillmentInventory API (2010-10-01)."""
+        from mws_async.sections.inventory import InventorySection
+
+        return InventorySection(self)
+
+    @cached_property
+    def customers(self) -> CustomersSection:
+        """Customer Information API (2014-03-01)."""
+        from mws_async.sections.customers import CustomersSection
+
+        return CustomersSection(self)

@@ -50,6 +50,7 @@ __all__ = [
     "OutcomeUnknownError",
     "QuotaCostError",
     "QuotaExceededError",
+    "ReportCancelledError",
     "RequestExpiredError",
     "RequestThrottledError",
     "ServiceUnavailableError",
@@ -344,3 +345,11 @@ def error_class_for(code: str, message: str = "", status_code: int | None = None
     if status_code is not None and status_code >= 500:
         return InternalServerError
     return MWSResponseError
+
+
+class ReportCancelledError(MWSError):
+    """A requested report ended ``_CANCELLED_`` instead of ``_DONE_``."""
+
+    def __init__(self, report_request_id: str) -> None:
+        self.report_request_id = report_request_id
+        super().__init__(f"report request {report_request_id} was cancelled (_CANCELLED_)")

@@ -161,7 +161,7 @@ class Pagination:
         self,
         mode: Literal["next_token", "has_next", "more_results"],
         next_operation: Operation,
-        records: Callable[[Any], Sequence[Any]],
+        records: Callable[[Any], Sequence[Any]] = lambda result: result.records,
         natural_id: Callable[[Any], str | None] | None = None,
     ) -> None:
         self.mode = mode
@@ -179,6 +179,9 @@ class Pagination:
         token = self.token(result)
         if token is None:
             return False
+        has_more = getattr(result, "has_more", None)
+        if isinstance(has_more, bool):
+            return has_more
         if self.mode == "has_next":
             return bool(getattr(result, "has_next", False))
         if self.mode == "more_results":
@@ -217,6 +220,8 @@ class Operation:
     pagination: Pagination | None = None
     raw: bool = False
     """The response body is a document (report, feed result), not an XML envelope."""
+    checks: tuple[Callable[[Mapping[str, Any]], list[str]], ...] = ()
+    """Cross-parameter rules (e.g. exactly one of CreatedAfter / LastUpdatedAfter); each returns problems."""
     alternate: Callable[[Mapping[str, Any]], Any] | None = None
     """Reads a 200 body whose root is not ``{Action}Response`` (e.g. a per-item ErrorResponse)."""
     doc: str = ""
@@ -250,8 +255,8 @@ class Operation:
         items = 1
         for param in self.params:
             value = args.get(param.name)
-            if value is None and param.marketplace:
-                value = default_marketplace
+            if value is None and param.marketplace and default_marketplace is not None:
+                value = [default_marketplace] if param.kind == "list" else default_marketplace
             if value is None:
                 if param.required:
                     problems.append(f"{param.name} is required")
@@ -297,6 +302,8 @@ class Operation:
                 rendered = param.check_scalar(value, problems)
                 if rendered is not None:
                     out[param.wire] = rendered
+        for check in self.checks:
+            problems.extend(check(args))
         if problems:
             raise ClientValidationError(self.action, problems)
         return out, items
@@ -365,6 +372,11 @@ class Operation:
         payload = root.get(self.result_key or f"{self.action}Result")
         if self.many:
             payload = xml_list(payload)
+        elif self.pagination is not None or self.action.endswith("ByNextToken"):
+            payload = dict(payload) if isinstance(payload, Mapping) else {}
+            # A live Sellers capture puts NextToken beside the result element rather than inside it.
+            if payload.get("NextToken") is None and root.get("NextToken") is not None:
+                payload["NextToken"] = root["NextToken"]
         try:
             result = self.adapter.validate_python(payload if payload is not None else {})
         except ValidationError as exc:

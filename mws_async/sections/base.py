@@ -1,17 +1,21 @@
-"""What every section shares: a reference to the client, the seller it acts for, and the generic call."""
+"""What every section shares: the client reference, the seller it acts for, the generic call, and the
+helpers that turn a paginated operation into its ByNextToken twin."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, Literal
 
 from mws_async.credentials import Credentials
 from mws_async.marketplaces import Marketplace
-from mws_async.operations import Operation
+from mws_async.operations import Operation, Pagination, Param
+from mws_async.pagination import Paginator
+from mws_async.transport import Section
 
 if TYPE_CHECKING:
     from mws_async.client import MWSClient
 
-__all__ = ["SectionClient"]
+__all__ = ["SectionClient", "exactly_one", "not_together", "paginated", "service_status"]
 
 
 class SectionClient:
@@ -23,6 +27,7 @@ class SectionClient:
 
     @property
     def client(self) -> MWSClient:
+        """The client this section belongs to."""
         return self._client
 
     def _marketplace_id(self, marketplace: Marketplace | str | None) -> str:
@@ -30,7 +35,95 @@ class SectionClient:
             return self._client.marketplace.marketplace_id
         return Marketplace.resolve(marketplace).marketplace_id
 
+    def _marketplace_ids(self, marketplaces: Any) -> list[str] | None:
+        if marketplaces is None:
+            return None
+        if isinstance(marketplaces, (str, Marketplace)):
+            marketplaces = [marketplaces]
+        return [Marketplace.resolve(m).marketplace_id for m in marketplaces]
+
     async def _call(self, operation: Operation, **args: Any) -> Any:
         return await self._client.call(
             operation, {k: v for k, v in args.items() if v is not None}, credentials=self._credentials
         )
+
+    def _paginate(
+        self,
+        operation: Operation,
+        *,
+        next_token: str | None = None,
+        follow: bool = False,
+        poll_interval: float = 60.0,
+        **args: Any,
+    ) -> Paginator[Any]:
+        return Paginator(
+            self._client,
+            operation,
+            {k: v for k, v in args.items() if v is not None},
+            next_token=next_token,
+            credentials=self._credentials,
+            follow=follow,
+            poll_interval=poll_interval,
+        )
+
+
+def paginated(
+    section: Section,
+    action: str,
+    params: tuple[Param, ...],
+    result: Any,
+    *,
+    mode: Literal["next_token", "has_next", "more_results"],
+    natural_id: Callable[[Any], str | None] | None,
+    force_list: frozenset[str],
+    checks: tuple[Callable[[Mapping[str, Any]], list[str]], ...] = (),
+) -> tuple[Operation, Operation]:
+    """An operation and its ``{action}ByNextToken`` twin (which takes only ``NextToken``)."""
+    twin = Operation(
+        section,
+        f"{action}ByNextToken",
+        (Param("next_token", "NextToken", required=True),),
+        result,
+        force_list=force_list,
+    )
+    first = Operation(
+        section,
+        action,
+        params,
+        result,
+        force_list=force_list,
+        checks=checks,
+        pagination=Pagination(mode, twin, natural_id=natural_id),
+    )
+    return first, twin
+
+
+def service_status(section: Section) -> Operation:
+    """GetServiceStatus of a section."""
+    from mws_async.models.common import ServiceStatus
+
+    return Operation(section, "GetServiceStatus", (), ServiceStatus)
+
+
+def exactly_one(*names: str) -> Callable[[Mapping[str, Any]], list[str]]:
+    """Rule: exactly one of ``names`` must be given."""
+
+    def check(args: Mapping[str, Any]) -> list[str]:
+        given = [n for n in names if args.get(n) is not None]
+        if len(given) != 1:
+            return [f"exactly one of {', '.join(names)} is required (got {', '.join(given) or 'none'})"]
+        return []
+
+    return check
+
+
+def not_together(name: str, *others: str) -> Callable[[Mapping[str, Any]], list[str]]:
+    """Rule: ``name`` excludes each of ``others``."""
+
+    def check(args: Mapping[str, Any]) -> list[str]:
+        if args.get(name) is None:
+            return []
+        clash = [o for o in others if args.get(o) is not None]
+        return [f"{name} cannot be combined with {', '.join(clash)}"] if clash else []
+
+    return check

@@ -1,0 +1,445 @@
+"""Reports API (2009-01-01): requests, lists, counts, schedules, acknowledgements, and streamed downloads.
+
+``request_and_download`` runs the whole lifecycle: RequestReport, poll GetReportRequestList with growing
+intervals (each poll goes through the throttler, so polling never exceeds the quota), then GetReport
+streamed to a file with its Content-MD5 verified.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import AsyncIterator, Iterable, Sequence
+from datetime import datetime
+from typing import Any, Final
+
+from mws_async.errors import ReportCancelledError
+from mws_async.marketplaces import Marketplace
+from mws_async.models.reports import (
+    REPORTS_FORCE_LIST,
+    CancelReportRequestsResult,
+    GetReportCountResult,
+    GetReportListResult,
+    GetReportRequestCountResult,
+    GetReportRequestListResult,
+    GetReportScheduleCountResult,
+    GetReportScheduleListResult,
+    ManageReportScheduleResult,
+    ReportInfo,
+    ReportProcessingStatus,
+    ReportRequestInfo,
+    ReportSchedule,
+    RequestReportResult,
+    UpdateReportAcknowledgementsResult,
+)
+from mws_async.operations import Operation, Param
+from mws_async.pagination import Paginator
+from mws_async.sections.base import SectionClient, paginated
+from mws_async.transfer import (
+    DownloadResult,
+    charset_of,
+    download_to_path,
+    iter_lines,
+    iter_verified,
+    read_chunks,
+    spooled,
+)
+from mws_async.transport import Section
+
+__all__ = ["REPORTS", "REPORT_STATUSES", "ReportsSection"]
+
+REPORTS: Final = Section(
+    "Reports", "/Reports/2009-01-01", "2009-01-01", "http://mws.amazonaws.com/doc/2009-01-01/", "Merchant"
+)
+REPORT_STATUSES: Final = frozenset(s.value for s in ReportProcessingStatus)
+SCHEDULES: Final = frozenset(
+    {
+        "_15_MINUTES_", "_30_MINUTES_", "_1_HOUR_", "_2_HOURS_", "_4_HOURS_", "_8_HOURS_", "_12_HOURS_",
+        "_1_DAY_", "_2_DAYS_", "_72_HOURS_", "_1_WEEK_", "_14_DAYS_", "_15_DAYS_", "_30_DAYS_", "_NEVER_",
+    }
+)  # fmt: skip
+
+_TYPES = Param("report_types", "ReportTypeList.Type", "list")
+_STATUSES = Param("statuses", "ReportProcessingStatusList.Status", "list", choices=REPORT_STATUSES)
+_REQUEST_IDS = Param("report_request_ids", "ReportRequestIdList.Id", "list", max_items=100)
+_MAX_COUNT = Param("max_count", "MaxCount", "int", min_value=1, max_value=100)
+
+REQUEST_REPORT: Final = Operation(
+    REPORTS,
+    "RequestReport",
+    (
+        Param("report_type", "ReportType", required=True),
+        Param("start_date", "StartDate", "datetime"),
+        Param("end_date", "EndDate", "datetime"),
+        Param("report_options", "ReportOptions"),
+        Param("marketplace_ids", "MarketplaceIdList.Id", "list"),
+    ),
+    RequestReportResult,
+    idempotent=False,
+    force_list=REPORTS_FORCE_LIST,
+)
+GET_REPORT_REQUEST_LIST, GET_REPORT_REQUEST_LIST_BY_NEXT_TOKEN = paginated(
+    REPORTS,
+    "GetReportRequestList",
+    (
+        _REQUEST_IDS,
+        _TYPES,
+        _STATUSES,
+        _MAX_COUNT,
+        Param("requested_from", "RequestedFromDate", "datetime"),
+        Param("requested_to", "RequestedToDate", "datetime"),
+    ),
+    GetReportRequestListResult,
+    mode="has_next",
+    natural_id=lambda info: info.report_request_id,
+    force_list=REPORTS_FORCE_LIST,
+)
+GET_REPORT_REQUEST_COUNT: Final = Operation(
+    REPORTS,
+    "GetReportRequestCount",
+    (
+        _TYPES,
+        _STATUSES,
+        Param("requested_from", "RequestedFromDate", "datetime"),
+        Param("requested_to", "RequestedToDate", "datetime"),
+    ),
+    GetReportRequestCountResult,
+    force_list=REPORTS_FORCE_LIST,
+)
+CANCEL_REPORT_REQUESTS: Final = Operation(
+    REPORTS,
+    "CancelReportRequests",
+    (
+        _REQUEST_IDS,
+        _TYPES,
+        _STATUSES,
+        Param("requested_from", "RequestedFromDate", "datetime"),
+        Param("requested_to", "RequestedToDate", "datetime"),
+    ),
+    CancelReportRequestsResult,
+    idempotent=False,
+    force_list=REPORTS_FORCE_LIST,
+)
+GET_REPORT_LIST, GET_REPORT_LIST_BY_NEXT_TOKEN = paginated(
+    REPORTS,
+    "GetReportList",
+    (
+        _MAX_COUNT,
+        _TYPES,
+        Param("acknowledged", "Acknowledged", "bool"),
+        _REQUEST_IDS,
+        Param("available_from", "AvailableFromDate", "datetime"),
+        Param("available_to", "AvailableToDate", "datetime"),
+    ),
+    GetReportListResult,
+    mode="has_next",
+    natural_id=lambda info: info.report_id,
+    force_list=REPORTS_FORCE_LIST,
+)
+GET_REPORT_COUNT: Final = Operation(
+    REPORTS,
+    "GetReportCount",
+    (
+        _TYPES,
+        Param("acknowledged", "Acknowledged", "bool"),
+        Param("available_from", "AvailableFromDate", "datetime"),
+        Param("available_to", "AvailableToDate", "datetime"),
+    ),
+    GetReportCountResult,
+    force_list=REPORTS_FORCE_LIST,
+)
+GET_REPORT: Final = Operation(
+    REPORTS, "GetReport", (Param("report_id", "ReportId", required=True),), raw=True
+)
+MANAGE_REPORT_SCHEDULE: Final = Operation(
+    REPORTS,
+    "ManageReportSchedule",
+    (
+        Param("report_type", "ReportType", required=True),
+        Param("schedule", "Schedule", required=True, choices=SCHEDULES),
+        Param("schedule_date", "ScheduleDate", "datetime"),
+    ),
+    ManageReportScheduleResult,
+    force_list=REPORTS_FORCE_LIST,
+)
+GET_REPORT_SCHEDULE_LIST, GET_REPORT_SCHEDULE_LIST_BY_NEXT_TOKEN = paginated(
+    REPORTS,
+    "GetReportScheduleList",
+    (_TYPES,),
+    GetReportScheduleListResult,
+    mode="has_next",
+    natural_id=lambda schedule: schedule.report_type,
+    force_list=REPORTS_FORCE_LIST,
+)
+GET_REPORT_SCHEDULE_COUNT: Final = Operation(
+    REPORTS, "GetReportScheduleCount", (_TYPES,), GetReportScheduleCountResult, force_list=REPORTS_FORCE_LIST
+)
+UPDATE_REPORT_ACKNOWLEDGEMENTS: Final = Operation(
+    REPORTS,
+    "UpdateReportAcknowledgements",
+    (
+        Param("report_ids", "ReportIdList.Id", "list", required=True, max_items=100),
+        Param("acknowledged", "Acknowledged", "bool"),
+    ),
+    UpdateReportAcknowledgementsResult,
+    force_list=REPORTS_FORCE_LIST,
+)
+
+
+class ReportsSection(SectionClient):
+    """``client.reports``: the Reports API."""
+
+    async def request_report(
+        self,
+        report_type: str,
+        *,
+        start_date: datetime | None = None,
+        end_date: datetime | None = None,
+        report_options: str | None = None,
+        marketplaces: Any = None,
+    ) -> ReportRequestInfo:
+        """RequestReport. Never resent after a failure that may have reached MWS (OutcomeUnknownError)."""
+        result: RequestReportResult = await self._call(
+            REQUEST_REPORT,
+            report_type=report_type,
+            start_date=start_date,
+            end_date=end_date,
+            report_options=report_options,
+            marketplace_ids=self._marketplace_ids(marketplaces),
+        )
+        assert result.report_request_info is not None
+        return result.report_request_info
+
+    def get_report_request_list(
+        self,
+        *,
+        report_request_ids: Iterable[str] | None = None,
+        report_types: Iterable[str] | None = None,
+        statuses: Iterable[str] | None = None,
+        max_count: int | None = None,
+        requested_from: datetime | None = None,
+        requested_to: datetime | None = None,
+        next_token: str | None = None,
+    ) -> Paginator[ReportRequestInfo]:
+        """GetReportRequestList (+ByNextToken, HasNext paging)."""
+        return self._paginate(
+            GET_REPORT_REQUEST_LIST,
+            next_token=next_token,
+            report_request_ids=_opt_list(report_request_ids),
+            report_types=_opt_list(report_types),
+            statuses=_opt_list(statuses),
+            max_count=max_count,
+            requested_from=requested_from,
+            requested_to=requested_to,
+        )
+
+    async def get_report_request_count(
+        self,
+        *,
+        report_types: Iterable[str] | None = None,
+        statuses: Iterable[str] | None = None,
+        requested_from: datetime | None = None,
+        requested_to: datetime | None = None,
+    ) -> int:
+        """GetReportRequestCount."""
+        result: GetReportRequestCountResult = await self._call(
+            GET_REPORT_REQUEST_COUNT,
+            report_types=_opt_list(report_types),
+            statuses=_opt_list(statuses),
+            requested_from=requested_from,
+            requested_to=requested_to,
+        )
+        return result.count or 0
+
+    async def cancel_report_requests(
+        self,
+        *,
+        report_request_ids: Iterable[str] | None = None,
+        report_types: Iterable[str] | None = None,
+        statuses: Iterable[str] | None = None,
+        requested_from: datetime | None = None,
+        requested_to: datetime | None = None,
+    ) -> CancelReportRequestsResult:
+        """CancelReportRequests (without filters it cancels every pending request, as MWS does)."""
+        return await self._call(  # type: ignore[no-any-return]
+            CANCEL_REPORT_REQUESTS,
+            report_request_ids=_opt_list(report_request_ids),
+            report_types=_opt_list(report_types),
+            statuses=_opt_list(statuses),
+            requested_from=requested_from,
+            requested_to=requested_to,
+        )
+
+    def get_report_list(
+        self,
+        *,
+        max_count: int | None = None,
+        report_types: Iterable[str] | None = None,
+        acknowledged: bool | None = None,
+        report_request_ids: Iterable[str] | None = None,
+        available_from: datetime | None = None,
+        available_to: datetime | None = None,
+        next_token: str | None = None,
+    ) -> Paginator[ReportInfo]:
+        """GetReportList (+ByNextToken, HasNext paging)."""
+        return self._paginate(
+            GET_REPORT_LIST,
+            next_token=next_token,
+            max_count=max_count,
+            report_types=_opt_list(report_types),
+            acknowledged=acknowledged,
+            report_request_ids=_opt_list(report_request_ids),
+            available_from=available_from,
+            available_to=available_to,
+        )
+
+    async def get_report_count(
+        self,
+        *,
+        report_types: Iterable[str] | None = None,
+        acknowledged: bool | None = None,
+        available_from: datetime | None = None,
+        available_to: datetime | None = None,
+    ) -> int:
+        """GetReportCount."""
+        result: GetReportCountResult = await self._call(
+            GET_REPORT_COUNT,
+            report_types=_opt_list(report_types),
+            acknowledged=acknowledged,
+            available_from=available_from,
+            available_to=available_to,
+        )
+        return result.count or 0
+
+    async def get_report(self, report_id: str, path: str | os.PathLike[str]) -> DownloadResult:
+        """GetReport streamed to ``path`` (memory stays flat), Content-MD5 verified; a mismatching body is
+        downloaded once more, then :class:`~mws_async.errors.ContentMD5MismatchError` is raised."""
+        return await download_to_path(self._opener(report_id), path)
+
+    async def iter_report(self, report_id: str) -> AsyncIterator[bytes]:
+        """GetReport as verified byte chunks (spooled to a temporary file until the MD5 is checked)."""
+        async for chunk in iter_verified(self._opener(report_id)):
+            yield chunk
+
+    async def iter_report_rows(
+        self, report_id: str, *, encoding: str | None = None, marketplace: Marketplace | str | None = None
+    ) -> AsyncIterator[dict[str, str]]:
+        """A tab-separated flat-file report as dict rows keyed by its header row. The text encoding is the
+        response's charset, else ``encoding``, else the marketplace's (windows-1252, Shift_JIS for JP)."""
+        default = encoding or Marketplace.resolve(marketplace or self._client.marketplace).flat_file_encoding
+        header: list[str] | None = None
+        async with spooled(self._opener(report_id)) as download:
+            charset = default if encoding is not None else charset_of(download.content_type, default)
+            async for line in iter_lines(read_chunks(download.path), charset):
+                cells = line.split("\t")
+                if header is None:
+                    header = cells
+                elif line:
+                    yield dict(zip(header, cells, strict=False))
+
+    def _opener(self, report_id: str) -> Any:
+        client, credentials = self._client, self._credentials
+        return lambda: client.open_stream(GET_REPORT, {"report_id": report_id}, credentials=credentials)
+
+    async def manage_report_schedule(
+        self, report_type: str, schedule: str, *, schedule_date: datetime | None = None
+    ) -> ManageReportScheduleResult:
+        """ManageReportSchedule (``_NEVER_`` deletes a schedule)."""
+        return await self._call(  # type: ignore[no-any-return]
+            MANAGE_REPORT_SCHEDULE, report_type=report_type, schedule=schedule, schedule_date=schedule_date
+        )
+
+    def get_report_schedule_list(
+        self, *, report_types: Iterable[str] | None = None, next_token: str | None = None
+    ) -> Paginator[ReportSchedule]:
+        """GetReportScheduleList (+ByNextToken)."""
+        return self._paginate(
+            GET_REPORT_SCHEDULE_LIST, next_token=next_token, report_types=_opt_list(report_types)
+        )
+
+    async def get_report_schedule_count(self, *, report_types: Iterable[str] | None = None) -> int:
+        """GetReportScheduleCount."""
+        result: GetReportScheduleCountResult = await self._call(
+            GET_REPORT_SCHEDULE_COUNT, report_types=_opt_list(report_types)
+        )
+        return result.count or 0
+
+    async def update_report_acknowledgements(
+        self, report_ids: Sequence[str], acknowledged: bool = True
+    ) -> UpdateReportAcknowledgementsResult:
+        """UpdateReportAcknowledgements for up to 100 reports."""
+        return await self._call(  # type: ignore[no-any-return]
+            UPDATE_REPORT_ACKNOWLEDGEMENTS, report_ids=list(report_ids), acknowledged=acknowledged
+        )
+
+    async def wait_for_report(
+        self,
+        report_request_id: str,
+        *,
+        initial_interval: float = 15.0,
+        max_interval: float = 120.0,
+        timeout: float | None = None,
+    ) -> ReportRequestInfo:
+        """Poll GetReportRequestList until the request is ``_DONE_``, ``_DONE_NO_DATA_`` or ``_CANCELLED_``.
+
+        Intervals grow ×1.5 from ``initial_interval`` to ``max_interval`` (divided by the client's time
+        scale); every poll goes through the GetReportRequestList bucket, so quota is respected.
+        """
+        scale = self._client.throttler.time_scale
+        interval = initial_interval / scale
+        loop = asyncio.get_running_loop()
+        deadline = None if timeout is None else loop.time() + timeout
+        while True:
+            async for info in self.get_report_request_list(report_request_ids=[report_request_id]):
+                if info.report_request_id == report_request_id and info.is_finished:
+                    return info
+            if deadline is not None and loop.time() + interval > deadline:
+                raise TimeoutError(f"report request {report_request_id} not finished after {timeout} s")
+            await asyncio.sleep(interval)
+            interval = min(interval * 1.5, max_interval / scale)
+
+    async def request_and_download(
+        self,
+        report_type: str,
+        path: str | os.PathLike[str],
+        *,
+        start_date: datetime | None = None,
+        end_date: datetime | None = None,
+        report_options: str | None = None,
+        marketplaces: Any = None,
+        initial_interval: float = 15.0,
+        max_interval: float = 120.0,
+        timeout: float | None = None,
+    ) -> DownloadResult | None:
+        """Request a report, wait for it, and stream it to ``path``. Returns None for ``_DONE_NO_DATA_``;
+        raises :class:`~mws_async.errors.ReportCancelledError` for ``_CANCELLED_``."""
+        info = await self.request_report(
+            report_type,
+            start_date=start_date,
+            end_date=end_date,
+            report_options=report_options,
+            marketplaces=marketplaces,
+        )
+        done = await self.wait_for_report(
+            info.report_request_id,
+            initial_interval=initial_interval,
+            max_interval=max_interval,
+            timeout=timeout,
+        )
+        status = done.report_processing_status
+        if status == ReportProcessingStatus.CANCELLED:
+            raise ReportCancelledError(done.report_request_id)
+        if status == ReportProcessingStatus.DONE_NO_DATA:
+            return None
+        report_id = done.generated_report_id
+        if report_id is None:
+            async for report in self.get_report_list(report_request_ids=[done.report_request_id]):
+                report_id = report.report_id
+                break
+        if report_id is None:
+            raise ReportCancelledError(done.report_request_id)
+        return await self.get_report(report_id, path)
+
+
+def _opt_list(values: Iterable[str] | None) -> list[str] | None:
+    return list(values) if values is not None else None
