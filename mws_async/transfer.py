@@ -109,8 +109,8 @@ async def spooled(open_response: Opener, *, attempts: int = 2) -> AsyncIterator[
     try:
         yield await download_to_path(open_response, name, attempts=attempts)
     finally:
-        Path(name).unlink(missing_ok=True)
-        Path(name + ".part").unlink(missing_ok=True)
+        await anyio.Path(name).unlink(missing_ok=True)
+        await anyio.Path(name + ".part").unlink(missing_ok=True)
 
 
 async def read_chunks(path: Path) -> AsyncIterator[bytes]:
@@ -121,7 +121,7 @@ async def read_chunks(path: Path) -> AsyncIterator[bytes]:
 
 
 async def iter_verified(open_response: Opener, *, attempts: int = 2) -> AsyncIterator[bytes]:
-    """Yield a document's bytes in chunks, only after its Content-MD5 was verified (spooled to a temp file)."""
+    """Yield a document's bytes in chunks only once its Content-MD5 was verified (spooled to a temp file)."""
     async with spooled(open_response, attempts=attempts) as result:
         async for chunk in read_chunks(result.path):
             yield chunk

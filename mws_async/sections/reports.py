@@ -378,23 +378,19 @@ class ReportsSection(SectionClient):
         *,
         initial_interval: float = 15.0,
         max_interval: float = 120.0,
-        timeout: float | None = None,
     ) -> ReportRequestInfo:
         """Poll GetReportRequestList until the request is ``_DONE_``, ``_DONE_NO_DATA_`` or ``_CANCELLED_``.
 
         Intervals grow ×1.5 from ``initial_interval`` to ``max_interval`` (divided by the client's time
-        scale); every poll goes through the GetReportRequestList bucket, so quota is respected.
+        scale); every poll goes through the GetReportRequestList bucket, so quota is respected. Bound the
+        total wait with ``asyncio.timeout(...)`` around the call.
         """
         scale = self._client.throttler.time_scale
         interval = initial_interval / scale
-        loop = asyncio.get_running_loop()
-        deadline = None if timeout is None else loop.time() + timeout
         while True:
             async for info in self.get_report_request_list(report_request_ids=[report_request_id]):
                 if info.report_request_id == report_request_id and info.is_finished:
                     return info
-            if deadline is not None and loop.time() + interval > deadline:
-                raise TimeoutError(f"report request {report_request_id} not finished after {timeout} s")
             await asyncio.sleep(interval)
             interval = min(interval * 1.5, max_interval / scale)
 
@@ -409,7 +405,6 @@ class ReportsSection(SectionClient):
         marketplaces: Any = None,
         initial_interval: float = 15.0,
         max_interval: float = 120.0,
-        timeout: float | None = None,
     ) -> DownloadResult | None:
         """Request a report, wait for it, and stream it to ``path``. Returns None for ``_DONE_NO_DATA_``;
         raises :class:`~mws_async.errors.ReportCancelledError` for ``_CANCELLED_``."""
@@ -424,7 +419,6 @@ class ReportsSection(SectionClient):
             info.report_request_id,
             initial_interval=initial_interval,
             max_interval=max_interval,
-            timeout=timeout,
         )
         status = done.report_processing_status
         if status == ReportProcessingStatus.CANCELLED:
