@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Final, Literal
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Final, Literal
 
+from mws_async.bulk import BulkResult, BulkStats, BulkTarget, run_bulk
 from mws_async.marketplaces import Marketplace
 from mws_async.models.common import ServiceStatus
 from mws_async.models.products import (
@@ -169,6 +170,17 @@ OPERATIONS: Final[Mapping[str, Operation]] = {
 """Every Products operation by Action."""
 
 MarketplaceArg = Marketplace | str | None
+Ids = Iterable[str] | AsyncIterable[str]
+AsinOrSku = Literal["ASIN", "SellerSKU"]
+
+if TYPE_CHECKING:
+    from mws_async.credentials import Credentials
+
+_TWINS: Final = {
+    "competitive_pricing": (GET_COMPETITIVE_PRICING_FOR_ASIN, GET_COMPETITIVE_PRICING_FOR_SKU),
+    "lowest_offer_listings": (GET_LOWEST_OFFER_LISTINGS_FOR_ASIN, GET_LOWEST_OFFER_LISTINGS_FOR_SKU),
+    "my_price": (GET_MY_PRICE_FOR_ASIN, GET_MY_PRICE_FOR_SKU),
+}
 
 
 class ProductsSection(SectionClient):
@@ -340,3 +352,170 @@ class ProductsSection(SectionClient):
     async def get_service_status(self) -> ServiceStatus:
         """GetServiceStatus of the Products section (GREEN, YELLOW, RED)."""
         return await self._call(GET_SERVICE_STATUS)  # type: ignore[no-any-return]
+
+    # -- bulk helpers (see mws_async.bulk) -------------------------------------------------------------
+
+    def lookup_many(
+        self,
+        ids: Ids,
+        id_type: IdType,
+        *,
+        marketplace: MarketplaceArg = None,
+        ordered: bool = False,
+        concurrency: int = 8,
+        window: int = 10_000,
+        sellers: Sequence[Credentials] | None = None,
+        stats: BulkStats | None = None,
+    ) -> AsyncIterator[BulkResult[ProductsForIdResult]]:
+        """GetMatchingProductForId over any number of ids: de-duplicated, validated (check digits, ASIN
+        shape), chunked by 5, sent as fast as the quota allows; one :class:`~mws_async.bulk.BulkResult` per
+        distinct id, as results complete (or in input order with ``ordered=True``). ``sellers`` spreads the
+        work over several sellers' quotas."""
+        target = BulkTarget(
+            GET_MATCHING_PRODUCT_FOR_ID,
+            "ids",
+            5,
+            id_type,
+            {"id_type": id_type, "marketplace_id": self._marketplace_id(marketplace)},
+            lambda item: item.id,
+        )
+        return self._bulk(target, ids, ordered, concurrency, window, sellers, stats)
+
+    def _per_item_many(
+        self,
+        kind: str,
+        ids: Ids,
+        id_type: AsinOrSku,
+        extra: dict[str, Any],
+        marketplace: MarketplaceArg,
+        ordered: bool,
+        concurrency: int,
+        window: int,
+        sellers: Sequence[Credentials] | None,
+        stats: BulkStats | None,
+    ) -> AsyncIterator[BulkResult[ProductResult]]:
+        by_asin, by_sku = _TWINS[kind]
+        operation = by_asin if id_type == "ASIN" else by_sku
+        param = "asins" if id_type == "ASIN" else "seller_skus"
+        fixed = {
+            "marketplace_id": self._marketplace_id(marketplace),
+            **{k: v for k, v in extra.items() if v is not None},
+        }
+        target = BulkTarget(operation, param, 20, id_type, fixed, lambda item: item.id)
+        return self._bulk(target, ids, ordered, concurrency, window, sellers, stats)
+
+    def competitive_pricing_many(
+        self,
+        ids: Ids,
+        id_type: AsinOrSku = "ASIN",
+        *,
+        marketplace: MarketplaceArg = None,
+        ordered: bool = False,
+        concurrency: int = 8,
+        window: int = 10_000,
+        sellers: Sequence[Credentials] | None = None,
+        stats: BulkStats | None = None,
+    ) -> AsyncIterator[BulkResult[ProductResult]]:
+        """GetCompetitivePricingForASIN/SKU over any number of ids (20 per request)."""
+        return self._per_item_many(
+            "competitive_pricing", ids, id_type, {}, marketplace, ordered, concurrency, window, sellers, stats
+        )
+
+    def lowest_offer_listings_many(
+        self,
+        ids: Ids,
+        id_type: AsinOrSku = "ASIN",
+        *,
+        item_condition: ItemCondition | None = None,
+        exclude_me: bool | None = None,
+        marketplace: MarketplaceArg = None,
+        ordered: bool = False,
+        concurrency: int = 8,
+        window: int = 10_000,
+        sellers: Sequence[Credentials] | None = None,
+        stats: BulkStats | None = None,
+    ) -> AsyncIterator[BulkResult[ProductResult]]:
+        """GetLowestOfferListingsForASIN/SKU over any number of ids (20 per request)."""
+        extra = {"item_condition": item_condition, "exclude_me": exclude_me}
+        return self._per_item_many(
+            "lowest_offer_listings",
+            ids,
+            id_type,
+            extra,
+            marketplace,
+            ordered,
+            concurrency,
+            window,
+            sellers,
+            stats,
+        )
+
+    def my_price_many(
+        self,
+        ids: Ids,
+        id_type: AsinOrSku = "SellerSKU",
+        *,
+        item_condition: OfferItemCondition | None = None,
+        marketplace: MarketplaceArg = None,
+        ordered: bool = False,
+        concurrency: int = 8,
+        window: int = 10_000,
+        sellers: Sequence[Credentials] | None = None,
+        stats: BulkStats | None = None,
+    ) -> AsyncIterator[BulkResult[ProductResult]]:
+        """GetMyPriceForSKU/ASIN over any number of ids (20 per request)."""
+        return self._per_item_many(
+            "my_price",
+            ids,
+            id_type,
+            {"item_condition": item_condition},
+            marketplace,
+            ordered,
+            concurrency,
+            window,
+            sellers,
+            stats,
+        )
+
+    def categories_many(
+        self,
+        ids: Ids,
+        id_type: AsinOrSku = "ASIN",
+        *,
+        marketplace: MarketplaceArg = None,
+        ordered: bool = False,
+        concurrency: int = 8,
+        window: int = 10_000,
+        sellers: Sequence[Credentials] | None = None,
+        stats: BulkStats | None = None,
+    ) -> AsyncIterator[BulkResult[ProductCategoriesResult]]:
+        """GetProductCategoriesForASIN/SKU over any number of ids (one id per request)."""
+        operation = GET_PRODUCT_CATEGORIES_FOR_ASIN if id_type == "ASIN" else GET_PRODUCT_CATEGORIES_FOR_SKU
+        param = "asin" if id_type == "ASIN" else "seller_sku"
+        target = BulkTarget(
+            operation, param, 1, id_type, {"marketplace_id": self._marketplace_id(marketplace)}
+        )
+        return self._bulk(target, ids, ordered, concurrency, window, sellers, stats)
+
+    def _bulk(
+        self,
+        target: BulkTarget,
+        ids: Ids,
+        ordered: bool,
+        concurrency: int,
+        window: int,
+        sellers: Sequence[Credentials] | None,
+        stats: BulkStats | None,
+    ) -> AsyncIterator[BulkResult[Any]]:
+        if sellers is None and self._credentials is not None:
+            sellers = [self._credentials]
+        return run_bulk(
+            self._client,
+            target,
+            ids,
+            credentials=sellers,
+            ordered=ordered,
+            concurrency=concurrency,
+            window=window,
+            stats=stats,
+        )

@@ -1,0 +1,267 @@
+"""Bulk lookups: many ids -> validated, de-duplicated, chunked, throttled, concurrent requests -> one result
+per distinct id, streamed as they complete (or in input order).
+
+Memory stays bounded for millions of ids: input is consumed lazily, at most ``window`` distinct ids are
+in flight or buffered at once, and only the set of ids already seen (for de-duplication) grows with the
+input. An id that fails validation (check digit, shape) becomes an ``Invalid`` result without a request;
+a chunk that still fails after the transport's retries becomes ``Failed`` results for its ids. The
+iterator never stops half-way and never drops an id.
+
+Several sellers (a list of credentials) work side by side on one shared queue of chunks, each through its
+own throttle buckets, so their quotas add up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Final, Generic, Literal, TypeVar
+
+from mws_async.errors import MWSError, MWSResponseError
+from mws_async.identifiers import invalid_reason, normalize
+from mws_async.operations import Operation
+
+if TYPE_CHECKING:
+    from mws_async.client import MWSClient
+    from mws_async.credentials import Credentials
+
+__all__ = ["BulkResult", "BulkStats", "BulkTarget", "run_bulk"]
+
+T = TypeVar("T")
+Status = Literal["Success", "ClientError", "ServerError", "Invalid", "Failed"]
+DEFAULT_WINDOW: Final = 10_000
+_END: Final = object()
+
+
+@dataclass(frozen=True, slots=True)
+class BulkResult(Generic[T]):
+    """The outcome for one distinct input id.
+
+    ``status`` is MWS's per-id status (``Success``, ``ClientError``, ``ServerError``), ``Invalid`` (rejected
+    before sending) or ``Failed`` (its request failed after retries). ``result`` is the per-id model.
+    """
+
+    id: str
+    index: int
+    status: Status
+    result: T | None = None
+    error_code: str | None = None
+    error_message: str | None = None
+    seller_id: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """MWS answered ``Success`` for this id."""
+        return self.status == "Success"
+
+
+@dataclass(slots=True)
+class BulkStats:
+    """Counters of a bulk run (read while it runs, e.g. for a progress display)."""
+
+    distinct: int = 0
+    duplicates: int = 0
+    done: int = 0
+    success: int = 0
+    client_errors: int = 0
+    server_errors: int = 0
+    invalid: int = 0
+    failed: int = 0
+    requests: int = 0
+    input_done: bool = False
+
+    def count(self, status: str) -> None:
+        self.done += 1
+        if status == "Success":
+            self.success += 1
+        elif status == "ClientError":
+            self.client_errors += 1
+        elif status == "ServerError":
+            self.server_errors += 1
+        elif status == "Invalid":
+            self.invalid += 1
+        else:
+            self.failed += 1
+
+
+@dataclass(frozen=True, slots=True)
+class BulkTarget:
+    """How a bulk helper drives one operation: which argument takes the ids, how many per request,
+    fixed arguments, and how to find the id of each per-id result."""
+
+    operation: Operation
+    id_param: str
+    chunk_size: int
+    id_type: str
+    fixed: dict[str, Any] = field(default_factory=dict)
+    result_id: Callable[[Any], str | None] | None = None
+    """Id of one per-id result; None for single-id operations whose whole result belongs to the id."""
+
+
+async def _iterate(ids: Iterable[str] | AsyncIterable[str]) -> AsyncIterator[str]:
+    if isinstance(ids, AsyncIterable):
+        async for value in ids:
+            yield value
+    else:
+        for value in ids:
+            yield value
+
+
+def _error_fields(item: Any) -> tuple[str | None, str | None]:
+    error = getattr(item, "error", None)
+    if error is None:
+        return None, None
+    return getattr(error, "code", None), getattr(error, "message", None)
+
+
+def _status(item: Any) -> Status:
+    status = getattr(item, "status", None)
+    if status in ("Success", "ClientError", "ServerError"):
+        return status  # type: ignore[no-any-return]
+    # Statuses such as NoBuyableOffers are answers, not failures.
+    return "Success" if getattr(item, "error", None) is None else "ClientError"
+
+
+async def run_bulk(
+    client: MWSClient,
+    target: BulkTarget,
+    ids: Iterable[str] | AsyncIterable[str],
+    *,
+    credentials: Sequence[Credentials] | None = None,
+    ordered: bool = False,
+    concurrency: int = 8,
+    window: int = DEFAULT_WINDOW,
+    stats: BulkStats | None = None,
+) -> AsyncIterator[BulkResult[Any]]:
+    """Run ``target`` over ``ids`` and yield one :class:`BulkResult` per distinct id (see module docstring).
+
+    ``concurrency`` is the number of requests in flight per seller (the throttler sets the pace; this only
+    needs to cover latency); ``window`` bounds the distinct ids in flight or buffered.
+    """
+    sellers: list[Credentials | None] = list(credentials) if credentials else [None]
+    window = max(window, target.chunk_size * 2)
+    stats = stats if stats is not None else BulkStats()
+    results: asyncio.Queue[BulkResult[Any] | BaseException | object] = asyncio.Queue()
+    chunks: asyncio.Queue[list[tuple[int, str]] | None] = asyncio.Queue(
+        maxsize=max(2, concurrency * len(sellers))
+    )
+    permits = asyncio.Semaphore(window)
+    total: list[int | None] = [None]
+
+    async def produce() -> None:
+        seen: set[str] = set()
+        pending: list[tuple[int, str]] = []
+        index = 0
+        try:
+            async for raw in _iterate(ids):
+                value = normalize(raw, target.id_type)
+                if value in seen:
+                    stats.duplicates += 1
+                    continue
+                seen.add(value)
+                if permits.locked() and pending:
+                    # Never sit on a partial chunk while waiting for room: its results are what frees room.
+                    await chunks.put(pending)
+                    pending = []
+                await permits.acquire()
+                stats.distinct += 1
+                reason = invalid_reason(value, target.id_type)
+                if reason is not None:
+                    results.put_nowait(BulkResult(value, index, "Invalid", None, "InvalidIdentifier", reason))
+                else:
+                    pending.append((index, value))
+                    if len(pending) >= target.chunk_size:
+                        await chunks.put(pending)
+                        pending = []
+                index += 1
+            if pending:
+                await chunks.put(pending)
+        except Exception as exc:  # the input itself failed: surface it to the consumer
+            results.put_nowait(exc)
+            return
+        stats.input_done = True
+        total[0] = index
+        results.put_nowait(_END)
+        for _ in range(concurrency * len(sellers)):
+            await chunks.put(None)
+
+    async def work(creds: Credentials | None) -> None:
+        seller_id = (creds or client.credentials).seller_id
+        while (chunk := await chunks.get()) is not None:
+            values = [value for _, value in chunk]
+            args = dict(target.fixed)
+            args[target.id_param] = values[0] if target.result_id is None else values
+            stats.requests += 1
+            try:
+                answer = await client.call(target.operation, args, credentials=creds)
+            except MWSError as exc:
+                code = exc.code if isinstance(exc, MWSResponseError) else type(exc).__name__
+                for index, value in chunk:
+                    results.put_nowait(BulkResult(value, index, "Failed", None, code, str(exc), seller_id))
+                continue
+            except Exception as exc:  # a bug or a model mismatch must not lose the chunk's ids either
+                for index, value in chunk:
+                    results.put_nowait(
+                        BulkResult(value, index, "Failed", None, type(exc).__name__, str(exc), seller_id)
+                    )
+                continue
+            if target.result_id is None:
+                (index, value) = chunk[0]
+                results.put_nowait(BulkResult(value, index, "Success", answer, None, None, seller_id))
+                continue
+            by_id: dict[str, Any] = {}
+            for item in answer:
+                key = target.result_id(item)
+                if key is not None:
+                    by_id.setdefault(key, item)
+            for index, value in chunk:
+                item = by_id.get(value)
+                if item is None:
+                    results.put_nowait(
+                        BulkResult(
+                            value, index, "Failed", None, "MissingResult", "no result for this id", seller_id
+                        )
+                    )
+                    continue
+                error_code, message = _error_fields(item)
+                results.put_nowait(
+                    BulkResult(value, index, _status(item), item, error_code, message, seller_id)
+                )
+
+    tasks = [asyncio.create_task(produce(), name="mws-bulk-producer")]
+    tasks += [
+        asyncio.create_task(work(creds), name=f"mws-bulk-worker-{n}")
+        for creds in sellers
+        for n in range(concurrency)
+    ]
+    buffer: dict[int, BulkResult[Any]] = {}
+    next_index = 0
+    emitted = 0
+    try:
+        while total[0] is None or emitted < total[0]:
+            item = await results.get()
+            if item is _END:
+                continue
+            if isinstance(item, BaseException):
+                raise item
+            assert isinstance(item, BulkResult)
+            stats.count(item.status)
+            if not ordered:
+                emitted += 1
+                permits.release()
+                yield item
+                continue
+            buffer[item.index] = item
+            while next_index in buffer:
+                ready = buffer.pop(next_index)
+                next_index += 1
+                emitted += 1
+                permits.release()
+                yield ready
+            if total[0] is not None and emitted >= total[0]:
+                break
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
