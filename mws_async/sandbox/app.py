@@ -1,0 +1,291 @@
+"""The sandbox's raw ASGI application: parse, authenticate, fault, throttle, dispatch, log.
+
+No web framework: the request path is a handful of dict look-ups and one HMAC, because benchmarks run
+against it. Pipeline per request:
+
+1. section by path (unknown -> 404 InvalidAddress);
+2. parameters from the query string and, for form bodies, the body (SubmitFeed-style raw bodies keep their
+   parameters in the query string);
+3. :class:`~mws_async.sandbox.auth.Authenticator` (MWS's order of checks);
+4. operation by Action (unknown -> 404 InvalidAddress "Operation X is not available for section Y");
+5. injected fault, if any (after authentication; a faulted call is not processed and costs no quota);
+6. cost / list-limit validation, then the throttle buckets (503 RequestThrottled / QuotaExceeded);
+7. the handler; 200 with ``x-mws-request-id``, ``x-mws-timestamp``, ``Date`` and, for Products, Reports
+   and Feeds, ``x-mws-quota-*``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, MutableMapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any, Final
+from urllib.parse import parse_qsl
+
+from mws_async.sandbox.auth import Authenticator
+from mws_async.sandbox.buckets import Buckets
+from mws_async.sandbox.faults import Faults
+from mws_async.sandbox.registry import Registry, RequestContext, SectionSpec
+from mws_async.sandbox.render import SandboxError, error_body, http_date, iso_ms, new_request_id
+from mws_async.sandbox.requestlog import REDACTED_PARAMS, RequestLog, RequestRecord
+from mws_async.sandbox.world import World
+
+__all__ = ["HTML_ERROR_PAGE", "SandboxApp", "SandboxConnectionReset"]
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+
+_GENERIC_NS: Final = "http://mws.amazonaws.com/doc/2009-01-01/"
+HTML_ERROR_PAGE: Final = (
+    b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
+    b"<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>Server</center>\r\n</body>\r\n</html>\r\n"
+)
+
+
+class SandboxConnectionReset(ConnectionResetError):
+    """Raised by the app to drop a connection (fault ``ConnectionReset``); uvicorn then closes the socket."""
+
+
+@dataclass(slots=True)
+class _Reply:
+    status: int
+    body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+    content_type: str = "text/xml"
+    reset: bool = False
+
+
+class SandboxApp:
+    """ASGI callable serving the MWS wire protocol from a :class:`World`."""
+
+    def __init__(
+        self,
+        *,
+        world: World,
+        registry: Registry,
+        authenticator: Authenticator,
+        buckets: Buckets,
+        faults: Faults,
+        request_log: RequestLog,
+    ) -> None:
+        self.world = world
+        self.registry = registry
+        self.authenticator = authenticator
+        self.buckets = buckets
+        self.faults = faults
+        self.request_log = request_log
+
+    def now(self) -> datetime:
+        """Server time: the real clock shifted by ``faults.clock_offset``."""
+        offset = self.faults.clock_offset
+        now = datetime.now(UTC)
+        return now + timedelta(seconds=offset) if offset else now
+
+    # --- ASGI -------------------------------------------------------------------------------------
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            while True:
+                message = await receive()
+                if message["type"] == "lifespan.startup":
+                    await send({"type": "lifespan.startup.complete"})
+                elif message["type"] == "lifespan.shutdown":
+                    await send({"type": "lifespan.shutdown.complete"})
+                    return
+        if scope["type"] != "http":
+            return
+        chunks = []
+        while True:
+            message = await receive()
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body"):
+                break
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        client = scope.get("client")
+        server = scope.get("server")
+        reply = await self.handle(
+            method=scope["method"],
+            path=scope["path"],
+            query_string=scope.get("query_string", b""),
+            headers=headers,
+            body=b"".join(chunks),
+            scheme=scope.get("scheme", "http"),
+            client_host=client[0] if client else None,
+            server_port=server[1] if server else None,
+        )
+        out_headers = [(b"content-type", reply.content_type.encode())]
+        out_headers += [(k.encode(), v.encode()) for k, v in reply.headers.items()]
+        if reply.reset:
+            # The status line goes out, then the app fails: uvicorn closes the socket mid-response, and the
+            # client sees a connection dropped without a complete answer.
+            await send({"type": "http.response.start", "status": reply.status, "headers": out_headers})
+            raise SandboxConnectionReset("sandbox fault: connection reset")
+        out_headers.append((b"content-length", str(len(reply.body)).encode()))
+        await send({"type": "http.response.start", "status": reply.status, "headers": out_headers})
+        await send({"type": "http.response.body", "body": reply.body})
+
+    # --- protocol ---------------------------------------------------------------------------------
+    async def handle(
+        self,
+        *,
+        method: str,
+        path: str,
+        query_string: bytes,
+        headers: dict[str, str],
+        body: bytes,
+        scheme: str = "http",
+        client_host: str | None = "127.0.0.1",
+        server_port: int | None = None,
+    ) -> _Reply:
+        """Answer one request (transport-independent; the ASGI wrapper only moves bytes)."""
+        request_id = new_request_id()
+        now = self.now()
+        base_headers = {
+            "x-mws-request-id": request_id,
+            "x-mws-timestamp": iso_ms(now),
+            "date": http_date(now),
+        }
+        params: dict[str, str] = dict(
+            parse_qsl(query_string.decode("utf-8", "replace"), keep_blank_values=True)
+        )
+        content_type = headers.get("content-type", "")
+        if body and (content_type.startswith("application/x-www-form-urlencoded") or not content_type):
+            params.update(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+            body = b""
+
+        section = self.registry.section(path)
+        action = params.get("Action")
+        seller = params.get("SellerId") or params.get("Merchant")
+        record_section = section.name if section else None
+        fault_kind: str | None = None
+        processed = False
+        try:
+            if section is None:
+                raise SandboxError(
+                    404, "InvalidAddress", f"The address {path} is not valid for this endpoint."
+                )
+            self.authenticator.check(
+                method=method,
+                host_header=headers.get("host", ""),
+                server_port=server_port,
+                path=path,
+                params=params,
+                version=section.version,
+                user_agent=headers.get("user-agent"),
+                scheme=scheme,
+                client_host=client_host,
+            )
+            assert action is not None
+            assert seller is not None
+            operation = self.registry.operation(section, action)
+            if operation is None:
+                raise SandboxError(
+                    404,
+                    "InvalidAddress",
+                    f"Operation {action} is not available for section {section.name}/{section.version}",
+                )
+            faults = self.faults
+            if faults.latency:
+                await asyncio.sleep(faults.latency)
+            if faults.active:
+                fault = faults.pick(section.name, action, seller)
+                if fault is not None:
+                    fault_kind = fault.kind
+                    if fault.kind == "Latency":
+                        await asyncio.sleep(fault.seconds)
+                        fault_kind = None
+                    else:
+                        reply = self._fault_reply(
+                            fault.kind, section, action, params, seller, request_id, now
+                        )
+                        reply.headers.update(base_headers)
+                        self._log(
+                            now, action, record_section, seller, params, reply.status, None, False, fault.kind
+                        )
+                        return reply
+            cost = operation.cost(params) if operation.cost is not None else 1
+            spec = self.buckets.quotas.get_spec(section.name, action)
+            admission = self.buckets.admit(
+                seller,
+                params["AWSAccessKeyId"],
+                spec,
+                cost if spec.unit == "item" else 1,
+                quota_headers=section.quota_headers and spec.hourly is not None,
+            )
+            context = RequestContext(params, body, section, action, seller, request_id, self.world, now)
+            payload = operation.handler(context)
+            processed = True
+            self._log(now, action, record_section, seller, params, 200, None, True, fault_kind)
+            return _Reply(200, payload, {**base_headers, **admission.headers})
+        except SandboxError as error:
+            namespace = section.namespace if section is not None else _GENERIC_NS
+            self._log(
+                now, action, record_section, seller, params, error.status, error.code, processed, fault_kind
+            )
+            return _Reply(
+                error.status, error.render(namespace, request_id), {**base_headers, **error.headers}
+            )
+
+    def _fault_reply(
+        self,
+        kind: str,
+        section: SectionSpec,
+        action: str,
+        params: dict[str, str],
+        seller: str,
+        request_id: str,
+        now: datetime,
+    ) -> _Reply:
+        ns = section.namespace
+        if kind == "RequestThrottled":
+            return _Reply(503, error_body(ns, kind, "Request is throttled", request_id))
+        if kind == "QuotaExceeded":
+            message = (
+                f"You exceeded your quota of 1.0 requests per 1 hour for operation "
+                f"{section.name}/{section.version}/{action}. Your quota will reset on "
+                f"{iso_ms(now.replace(second=0, microsecond=0) + timedelta(minutes=1))}"
+            )
+            return _Reply(503, error_body(ns, kind, message, request_id))
+        if kind == "ServiceUnavailable":
+            return _Reply(
+                503, error_body(ns, kind, "Service is temporarily unavailable", request_id, type="Receiver")
+            )
+        if kind == "InternalError":
+            return _Reply(
+                500, error_body(ns, kind, "We encountered an internal error.", request_id, type="Receiver")
+            )
+        if kind == "NextTokenCorrupted":
+            return _Reply(400, error_body(ns, kind, "The NextToken is corrupted.", request_id))
+        if kind == "HTML":
+            return _Reply(502, HTML_ERROR_PAGE, content_type="text/html")
+        if kind == "ConnectionReset":
+            return _Reply(200, b"", reset=True)
+        # Truncated: the real answer, rendered from the world without charging quota, cut short.
+        operation = self.registry.operation(section, action)
+        assert operation is not None
+        try:
+            full = operation.handler(
+                RequestContext(params, b"", section, action, seller, request_id, self.world, now)
+            )
+        except SandboxError as error:
+            full = error.render(ns, request_id)
+        return _Reply(200, full[: max(1, len(full) * 2 // 3)])
+
+    def _log(
+        self,
+        now: datetime,
+        operation: str | None,
+        section: str | None,
+        seller: str | None,
+        params: dict[str, str],
+        status: int,
+        code: str | None,
+        processed: bool,
+        fault: str | None,
+    ) -> None:
+        kept = {k: v for k, v in params.items() if k not in REDACTED_PARAMS}
+        self.request_log.append(
+            RequestRecord(now.timestamp(), operation, section, seller, kept, status, code, processed, fault)
+        )

@@ -1,0 +1,1 @@
+"""Operation handlers, one module per MWS section; each exposes ``register(registry)``."""
