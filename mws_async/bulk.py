@@ -38,8 +38,10 @@ _END: Final = object()
 class BulkResult(Generic[T]):
     """The outcome for one distinct input id.
 
-    ``status`` is MWS's per-id status (``Success``, ``ClientError``, ``ServerError``), ``Invalid`` (rejected
-    before sending) or ``Failed`` (its request failed after retries). ``result`` is the per-id model.
+    ``id`` is the input as given (whitespace trimmed); ``sent`` the normalized form sent to MWS (hyphens
+    removed from ISBN/UPC/EAN/JAN). ``status`` is MWS's per-id status (``Success``, ``ClientError``,
+    ``ServerError``), ``Invalid`` (rejected before sending) or ``Failed`` (its request failed after retries).
+    ``result`` is the per-id model.
     """
 
     id: str
@@ -49,6 +51,7 @@ class BulkResult(Generic[T]):
     error_code: str | None = None
     error_message: str | None = None
     seller_id: str | None = None
+    sent: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -143,7 +146,7 @@ async def run_bulk(
     window = max(window, target.chunk_size * 2)
     stats = stats if stats is not None else BulkStats()
     results: asyncio.Queue[BulkResult[Any] | BaseException | object] = asyncio.Queue()
-    chunks: asyncio.Queue[list[tuple[int, str]] | None] = asyncio.Queue(
+    chunks: asyncio.Queue[list[tuple[int, str, str]] | None] = asyncio.Queue(
         maxsize=max(2, concurrency * len(sellers))
     )
     permits = asyncio.Semaphore(window)
@@ -151,11 +154,12 @@ async def run_bulk(
 
     async def produce() -> None:
         seen: set[str] = set()
-        pending: list[tuple[int, str]] = []
+        pending: list[tuple[int, str, str]] = []
         index = 0
         try:
             async for raw in _iterate(ids):
-                value = normalize(raw, target.id_type)
+                given = raw.strip()
+                value = normalize(given, target.id_type)
                 if value in seen:
                     stats.duplicates += 1
                     continue
@@ -168,9 +172,9 @@ async def run_bulk(
                 stats.distinct += 1
                 reason = invalid_reason(value, target.id_type)
                 if reason is not None:
-                    results.put_nowait(BulkResult(value, index, "Invalid", None, "InvalidIdentifier", reason))
+                    results.put_nowait(BulkResult(given, index, "Invalid", None, "InvalidIdentifier", reason))
                 else:
-                    pending.append((index, value))
+                    pending.append((index, given, value))
                     if len(pending) >= target.chunk_size:
                         await chunks.put(pending)
                         pending = []
@@ -189,7 +193,7 @@ async def run_bulk(
     async def work(creds: Credentials | None) -> None:
         seller_id = (creds or client.credentials).seller_id
         while (chunk := await chunks.get()) is not None:
-            values = [value for _, value in chunk]
+            values = [value for _, _, value in chunk]
             args = dict(target.fixed)
             args[target.id_param] = values[0] if target.result_id is None else values
             stats.requests += 1
@@ -197,36 +201,39 @@ async def run_bulk(
                 answer = await client.call(target.operation, args, credentials=creds)
             except MWSError as exc:
                 code = exc.code if isinstance(exc, MWSResponseError) else type(exc).__name__
-                for index, value in chunk:
-                    results.put_nowait(BulkResult(value, index, "Failed", None, code, str(exc), seller_id))
+                for index, given, value in chunk:
+                    results.put_nowait(
+                        BulkResult(given, index, "Failed", None, code, str(exc), seller_id, value)
+                    )
                 continue
             except Exception as exc:  # a bug or a model mismatch must not lose the chunk's ids either
-                for index, value in chunk:
+                for index, given, value in chunk:
                     results.put_nowait(
-                        BulkResult(value, index, "Failed", None, type(exc).__name__, str(exc), seller_id)
+                        BulkResult(
+                            given, index, "Failed", None, type(exc).__name__, str(exc), seller_id, value
+                        )
                     )
                 continue
             if target.result_id is None:
-                (index, value) = chunk[0]
-                results.put_nowait(BulkResult(value, index, "Success", answer, None, None, seller_id))
+                (index, given, value) = chunk[0]
+                results.put_nowait(BulkResult(given, index, "Success", answer, None, None, seller_id, value))
                 continue
             by_id: dict[str, Any] = {}
             for item in answer:
                 key = target.result_id(item)
                 if key is not None:
                     by_id.setdefault(key, item)
-            for index, value in chunk:
+            for index, given, value in chunk:
                 item = by_id.get(value)
                 if item is None:
+                    missing = "no result for this id in the response"
                     results.put_nowait(
-                        BulkResult(
-                            value, index, "Failed", None, "MissingResult", "no result for this id", seller_id
-                        )
+                        BulkResult(given, index, "Failed", None, "MissingResult", missing, seller_id, value)
                     )
                     continue
                 error_code, message = _error_fields(item)
                 results.put_nowait(
-                    BulkResult(value, index, _status(item), item, error_code, message, seller_id)
+                    BulkResult(given, index, _status(item), item, error_code, message, seller_id, value)
                 )
 
     tasks = [asyncio.create_task(produce(), name="mws-bulk-producer")]
