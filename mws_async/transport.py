@@ -39,6 +39,7 @@ from mws_async.errors import (
     UnexpectedResponseError,
     error_class_for,
 )
+from mws_async.http import make_http_client
 from mws_async.logs import install_redaction
 from mws_async.retry import RetryPolicy
 from mws_async.signing import SignatureMethod, canonical_query, format_timestamp, percent_encode, signature
@@ -195,6 +196,21 @@ class _Retryable(Exception):
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
 
 
+def _not_sent(exc: httpx.TransportError) -> bool:
+    """Whether the request certainly never reached the server.
+
+    Transports that adapt another library may map its errors coarsely (httpx-aiohttp maps every
+    ``aiohttp.ClientConnectionError``, including a server disconnect after the request was written, to
+    ``ConnectTimeout``); then only the adapted library's own connect failure counts as "not sent".
+    """
+    if not isinstance(exc, _NOT_SENT):
+        return False
+    cause = exc.__cause__
+    if cause is None or type(cause).__module__.startswith("httpcore"):
+        return True
+    return type(cause).__name__ in ("ClientConnectorError", "ClientConnectorDNSError", "ClientConnectorSSLError")
+
+
 class Transport:
     """Signs and sends MWS requests through the throttler, with retries.
 
@@ -226,10 +242,7 @@ class Transport:
         self.on_request = on_request
         self._sleep = sleep
         self._own_client = http_client is None
-        self._http = http_client or httpx.AsyncClient(
-            timeout=httpx.Timeout(timeout, connect=min(timeout, 20.0)),
-            limits=httpx.Limits(max_connections=100, max_keepalive_connections=100),
-        )
+        self._http = http_client or make_http_client(timeout)
         port = self.base_url.port
         self._host_line = self.base_url.host.lower() + (f":{port}" if port else "")
         self._prefix = str(self.base_url).rstrip("/")
@@ -467,7 +480,7 @@ class Transport:
     ) -> BaseException:
         # Never include the URL: for SubmitFeed it carries the signature and MWSAuthToken.
         reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-        if isinstance(exc, _NOT_SENT):
+        if _not_sent(exc):
             err = TransportError(f"{request.action}: could not connect ({reason})", operation=request.action)
             return _Retryable(err, 0.0, "error")
         if request.idempotent:
