@@ -196,6 +196,9 @@ class _Retryable(Exception):
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
 
 
+_CONNECT_FAILURES = frozenset({"ClientConnectorError", "ClientConnectorDNSError", "ClientConnectorSSLError"})
+
+
 def _not_sent(exc: httpx.TransportError) -> bool:
     """Whether the request certainly never reached the server.
 
@@ -208,7 +211,7 @@ def _not_sent(exc: httpx.TransportError) -> bool:
     cause = exc.__cause__
     if cause is None or type(cause).__module__.startswith("httpcore"):
         return True
-    return type(cause).__name__ in ("ClientConnectorError", "ClientConnectorDNSError", "ClientConnectorSSLError")
+    return type(cause).__name__ in _CONNECT_FAILURES
 
 
 class Transport:

@@ -3,21 +3,26 @@
 No web framework: the request path is a handful of dict look-ups and one HMAC, because benchmarks run
 against it. Pipeline per request:
 
-1. section by path (unknown -> 404 InvalidAddress);
+1. section by path (unknown -> 404 InvalidAddress); at ``/``, the section whose Action it is (boto 2 posted
+   Reports and Feeds there; see :meth:`~mws_async.sandbox.registry.Registry.root_section`);
 2. parameters from the query string and, for form bodies, the body (SubmitFeed-style raw bodies keep their
-   parameters in the query string);
+   parameters in the query string: a body without Content-Type is read as a form only when the query string
+   is not signed);
 3. :class:`~mws_async.sandbox.auth.Authenticator` (MWS's order of checks);
 4. operation by Action (unknown -> 404 InvalidAddress "Operation X is not available for section Y");
 5. injected fault, if any (after authentication; a faulted call is not processed and costs no quota);
 6. cost / list-limit validation, then the throttle buckets (503 RequestThrottled / QuotaExceeded);
 7. the handler; 200 with ``x-mws-request-id``, ``x-mws-timestamp``, ``Date`` and, for Products, Reports
-   and Feeds, ``x-mws-quota-*``.
+   and Feeds, ``x-mws-quota-*``. Documents (GetReport, GetFeedSubmissionResult) are streamed chunk by
+   chunk (``more_body``), so a 250 MB report never sits in memory.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, MutableMapping
+import base64
+import hashlib
+from collections.abc import Awaitable, Callable, Iterator, MutableMapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
@@ -26,7 +31,7 @@ from urllib.parse import parse_qsl
 from mws_async.sandbox.auth import Authenticator
 from mws_async.sandbox.buckets import Buckets
 from mws_async.sandbox.faults import Faults
-from mws_async.sandbox.registry import Registry, RequestContext, SectionSpec
+from mws_async.sandbox.registry import RawResponse, Registry, RequestContext, SectionSpec
 from mws_async.sandbox.render import SandboxError, error_body, http_date, iso_ms, new_request_id
 from mws_async.sandbox.requestlog import REDACTED_PARAMS, RequestLog, RequestRecord
 from mws_async.sandbox.world import World
@@ -56,6 +61,36 @@ class _Reply:
     headers: dict[str, str] = field(default_factory=dict)
     content_type: str = "text/xml"
     reset: bool = False
+    stream: Callable[[], Iterator[bytes]] | None = None
+    length: int = 0
+
+    def content(self) -> bytes:
+        """The whole body, streamed or not (tests and small documents)."""
+        return b"".join(self.stream()) if self.stream is not None else self.body
+
+
+def _corrupted(chunks: Callable[[], Iterator[bytes]]) -> Callable[[], Iterator[bytes]]:
+    """The same chunks with one byte flipped (the middle byte of the first non-empty chunk)."""
+
+    def make() -> Iterator[bytes]:
+        done = False
+        for chunk in chunks():
+            if not done and chunk:
+                middle = len(chunk) // 2
+                chunk = chunk[:middle] + bytes([chunk[middle] ^ 0x01]) + chunk[middle + 1 :]
+                done = True
+            yield chunk
+
+    return make
+
+
+def _prefix(chunks: Callable[[], Iterator[bytes]], size: int) -> bytes:
+    out = bytearray()
+    for chunk in chunks():
+        out += chunk[: size - len(out)]
+        if len(out) >= size:
+            break
+    return bytes(out)
 
 
 class SandboxApp:
@@ -122,6 +157,14 @@ class SandboxApp:
             # client sees a connection dropped without a complete answer.
             await send({"type": "http.response.start", "status": reply.status, "headers": out_headers})
             raise SandboxConnectionReset("sandbox fault: connection reset")
+        if reply.stream is not None:
+            out_headers.append((b"content-length", str(reply.length).encode()))
+            await send({"type": "http.response.start", "status": reply.status, "headers": out_headers})
+            for chunk in reply.stream():
+                if chunk:
+                    await send({"type": "http.response.body", "body": chunk, "more_body": True})
+            await send({"type": "http.response.body", "body": b"", "more_body": False})
+            return
         out_headers.append((b"content-length", str(len(reply.body)).encode()))
         await send({"type": "http.response.start", "status": reply.status, "headers": out_headers})
         await send({"type": "http.response.body", "body": reply.body})
@@ -151,16 +194,27 @@ class SandboxApp:
             parse_qsl(query_string.decode("utf-8", "replace"), keep_blank_values=True)
         )
         content_type = headers.get("content-type", "")
-        if body and (content_type.startswith("application/x-www-form-urlencoded") or not content_type):
+        is_form = content_type.startswith("application/x-www-form-urlencoded")
+        if body and (is_form or (not content_type and "Signature" not in params)):
             params.update(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
             body = b""
+        body_md5 = base64.b64encode(hashlib.md5(body).digest()).decode("ascii") if body else None
 
-        section = self.registry.section(path)
         action = params.get("Action")
+        section = self.registry.section(path)
+        if section is None and path in ("", "/") and action:
+            section = self.registry.root_section(action)
         seller = params.get("SellerId") or params.get("Merchant")
         record_section = section.name if section else None
         fault_kind: str | None = None
         processed = False
+
+        def log(status: int, code: str | None) -> None:
+            self._log(
+                now, action, record_section, seller, params, status, code, processed, fault_kind,
+                request_id, len(body), body_md5,
+            )  # fmt: skip
+
         try:
             if section is None:
                 raise SandboxError(
@@ -196,14 +250,14 @@ class SandboxApp:
                     if fault.kind == "Latency":
                         await asyncio.sleep(fault.seconds)
                         fault_kind = None
-                    else:
+                    elif fault.kind == "Truncated" and operation.mutates:
+                        pass  # processed for real (it changes state), then the answer is cut short
+                    elif fault.kind not in ("MD5Mismatch", "ResetAfterProcessing"):
                         reply = self._fault_reply(
                             fault.kind, section, action, params, seller, request_id, now
                         )
                         reply.headers.update(base_headers)
-                        self._log(
-                            now, action, record_section, seller, params, reply.status, None, False, fault.kind
-                        )
+                        log(reply.status, None)
                         return reply
             cost = operation.cost(params) if operation.cost is not None else 1
             spec = self.buckets.quotas.get_spec(section.name, action)
@@ -214,19 +268,53 @@ class SandboxApp:
                 cost if spec.unit == "item" else 1,
                 quota_headers=section.quota_headers and spec.hourly is not None,
             )
-            context = RequestContext(params, body, section, action, seller, request_id, self.world, now)
+            context = self._context(params, body, section, action, seller, request_id, now, headers)
             payload = operation.handler(context)
             processed = True
-            self._log(now, action, record_section, seller, params, 200, None, True, fault_kind)
+            log(200, None)
+            if fault_kind == "ResetAfterProcessing":
+                return _Reply(200, b"", {**base_headers, **admission.headers}, reset=True)
+            if fault_kind == "Truncated":
+                cut = (
+                    _prefix(payload.chunks, max(1, payload.length * 2 // 3))
+                    if isinstance(payload, RawResponse)
+                    else payload[: max(1, len(payload) * 2 // 3)]
+                )
+                return _Reply(200, cut, dict(base_headers))
+            if isinstance(payload, RawResponse):
+                chunks = _corrupted(payload.chunks) if fault_kind == "MD5Mismatch" else payload.chunks
+                return _Reply(
+                    200,
+                    b"",
+                    {**base_headers, **admission.headers, **payload.headers},
+                    content_type=payload.content_type,
+                    stream=chunks,
+                    length=payload.length,
+                )
             return _Reply(200, payload, {**base_headers, **admission.headers})
         except SandboxError as error:
             namespace = section.namespace if section is not None else _GENERIC_NS
-            self._log(
-                now, action, record_section, seller, params, error.status, error.code, processed, fault_kind
-            )
+            log(error.status, error.code)
             return _Reply(
                 error.status, error.render(namespace, request_id), {**base_headers, **error.headers}
             )
+
+    def _context(
+        self,
+        params: dict[str, str],
+        body: bytes,
+        section: SectionSpec,
+        action: str,
+        seller: str,
+        request_id: str,
+        now: datetime,
+        headers: dict[str, str] | None = None,
+    ) -> RequestContext:
+        buckets = self.buckets
+        return RequestContext(
+            params, body, section, action, seller, request_id, self.world, now,
+            buckets.clock(), buckets.time_scale, headers or {},
+        )  # fmt: skip
 
     def _fault_reply(
         self,
@@ -266,12 +354,13 @@ class SandboxApp:
         operation = self.registry.operation(section, action)
         assert operation is not None
         try:
-            full = operation.handler(
-                RequestContext(params, b"", section, action, seller, request_id, self.world, now)
-            )
+            answer = operation.handler(self._context(params, b"", section, action, seller, request_id, now))
         except SandboxError as error:
-            full = error.render(ns, request_id)
-        return _Reply(200, full[: max(1, len(full) * 2 // 3)])
+            answer = error.render(ns, request_id)
+        if isinstance(answer, RawResponse):
+            cut = _prefix(answer.chunks, max(1, answer.length * 2 // 3))
+            return _Reply(200, cut, content_type=answer.content_type)
+        return _Reply(200, answer[: max(1, len(answer) * 2 // 3)])
 
     def _log(
         self,
@@ -284,8 +373,24 @@ class SandboxApp:
         code: str | None,
         processed: bool,
         fault: str | None,
+        request_id: str = "",
+        body_size: int = 0,
+        body_md5: str | None = None,
     ) -> None:
         kept = {k: v for k, v in params.items() if k not in REDACTED_PARAMS}
         self.request_log.append(
-            RequestRecord(now.timestamp(), operation, section, seller, kept, status, code, processed, fault)
+            RequestRecord(
+                now.timestamp(),
+                operation,
+                section,
+                seller,
+                kept,
+                status,
+                code,
+                processed,
+                fault,
+                request_id,
+                body_size,
+                body_md5,
+            )
         )

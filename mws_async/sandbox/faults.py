@@ -15,10 +15,20 @@ Kinds (``FAULT_KINDS``):
 - ``Truncated``: a 200 whose body is a prefix of the real XML (not well-formed);
 - ``HTML``: a 502 ``text/html`` proxy error page;
 - ``NextTokenCorrupted``: 400 NextTokenCorrupted, only on ``...ByNextToken`` operations;
-- ``Latency``: ``seconds`` of added delay, then normal processing.
+- ``Latency``: ``seconds`` of added delay, then normal processing;
+- ``MD5Mismatch`` (alias ``md5_mismatch``): only on GetReport / GetFeedSubmissionResult; the document is
+  served with one byte corrupted, so it no longer matches its (correct) ``Content-MD5`` header;
+- ``ResetAfterProcessing`` (alias ``reset_after_processing``): the call *is* processed (a SubmitFeed is
+  stored, a RequestReport created), then the connection drops before the answer: the client cannot know
+  the outcome. Contrast ``ConnectionReset``, which drops the connection without processing.
 
 Faults apply after authentication. A faulted call is not processed (its request-log record says
-``processed=False``) and does not consume quota; ``Latency`` is the exception, it only delays.
+``processed=False``) and does not consume quota; ``Latency``, ``MD5Mismatch`` and ``ResetAfterProcessing``
+are the exceptions (the call is processed and charged; the record names the fault).
+
+Random rates: ``md5_mismatch_rate`` and ``reset_after_processing_rate`` draw from a second generator
+(seeded from ``seed`` too), only when none of the other kinds fired, so adding them did not change which
+calls the original rates fault for a given seed.
 Scheduled faults win over random ones; random draws come from ``random.Random(seed)`` in a fixed order, so
 a given seed and request sequence always fault the same calls.
 """
@@ -29,7 +39,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Final
 
-__all__ = ["FAULT_KINDS", "Fault", "Faults"]
+__all__ = ["DOCUMENT_OPERATIONS", "FAULT_KINDS", "POST_PROCESSING_KINDS", "Fault", "Faults"]
 
 FAULT_KINDS: Final = frozenset(
     {
@@ -42,8 +52,15 @@ FAULT_KINDS: Final = frozenset(
         "HTML",
         "NextTokenCorrupted",
         "Latency",
+        "MD5Mismatch",
+        "ResetAfterProcessing",
     }
 )
+POST_PROCESSING_KINDS: Final = frozenset({"Latency", "MD5Mismatch", "ResetAfterProcessing"})
+"""Kinds after which the call is still processed (and charged)."""
+DOCUMENT_OPERATIONS: Final = frozenset({"GetReport", "GetFeedSubmissionResult"})
+"""The operations ``MD5Mismatch`` applies to (their answers carry Content-MD5)."""
+_ALIASES: Final = {"md5_mismatch": "MD5Mismatch", "reset_after_processing": "ResetAfterProcessing"}
 
 
 @dataclass(slots=True)
@@ -61,6 +78,7 @@ class Fault:
     seconds: float = 0.0
 
     def __post_init__(self) -> None:
+        self.kind = _ALIASES.get(self.kind, self.kind)
         if self.kind not in FAULT_KINDS:
             raise ValueError(f"unknown fault kind {self.kind!r}; known: {', '.join(sorted(FAULT_KINDS))}")
         if self.times < 0:
@@ -69,6 +87,8 @@ class Fault:
     def matches(self, section: str, operation: str, seller_id: str) -> bool:
         """Whether this entry applies to the call."""
         if self.kind == "NextTokenCorrupted" and not operation.endswith("ByNextToken"):
+            return False
+        if self.kind == "MD5Mismatch" and operation not in DOCUMENT_OPERATIONS:
             return False
         return (
             self.times > 0
@@ -99,10 +119,14 @@ class Faults:
     latency: float = 0.0
     clock_offset: float = 0.0
     schedule: list[Fault] = field(default_factory=list)
+    md5_mismatch_rate: float = 0.0
+    reset_after_processing_rate: float = 0.0
     _rng: random.Random = field(init=False, repr=False)
+    _rng2: random.Random = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._rng = random.Random(self.seed)
+        self._rng2 = random.Random(f"{self.seed}:post-processing")
 
     def add(self, kind: str, operation: str | None = None, *, times: int = 1, **match: object) -> Fault:
         """Schedule a fault (shorthand for ``schedule.append(Fault(...))``); returns the entry."""
@@ -115,8 +139,10 @@ class Faults:
         self.throttle_rate = self.quota_exceeded_rate = self.service_unavailable_rate = 0.0
         self.internal_error_rate = self.reset_rate = self.truncate_rate = self.html_rate = 0.0
         self.next_token_corrupted_rate = self.latency = self.clock_offset = 0.0
+        self.md5_mismatch_rate = self.reset_after_processing_rate = 0.0
         self.schedule.clear()
         self._rng = random.Random(self.seed)
+        self._rng2 = random.Random(f"{self.seed}:post-processing")
 
     @property
     def active(self) -> bool:
@@ -131,6 +157,8 @@ class Faults:
             or self.truncate_rate
             or self.html_rate
             or self.next_token_corrupted_rate
+            or self.md5_mismatch_rate
+            or self.reset_after_processing_rate
         )
 
     def pick(self, section: str, operation: str, seller_id: str) -> Fault | None:
@@ -157,4 +185,8 @@ class Faults:
             # Draw even for a zero rate, so changing one rate does not shift every later draw of the others.
             if self._rng.random() < rate:
                 return Fault(kind, operation, 1)
+        if operation in DOCUMENT_OPERATIONS and self._rng2.random() < self.md5_mismatch_rate:
+            return Fault("MD5Mismatch", operation, 1)
+        if self._rng2.random() < self.reset_after_processing_rate:
+            return Fault("ResetAfterProcessing", operation, 1)
         return None

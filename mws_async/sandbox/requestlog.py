@@ -19,7 +19,8 @@ class RequestRecord:
 
     ``processed`` is True only when the operation itself ran and answered 200 (a request refused by
     authentication, throttling, a validation error or an injected fault was not processed). ``fault`` names
-    the injected fault, if any.
+    the injected fault, if any. ``body_size`` and ``body_md5`` (base64, as in Content-MD5) describe a raw
+    request payload (SubmitFeed) as received, so a test can prove a feed landed exactly once.
     """
 
     time: float
@@ -32,6 +33,8 @@ class RequestRecord:
     processed: bool
     fault: str | None = None
     request_id: str = field(default="", compare=False)
+    body_size: int = 0
+    body_md5: str | None = None
 
 
 class RequestLog:

@@ -122,6 +122,13 @@ class Sandbox:
             )
         return Credentials(SANDBOX_ACCESS_KEY, SANDBOX_SECRET_KEY, seller_id, label="sandbox")
 
+    # --- world changes ----------------------------------------------------------------------------
+    def add_customers(self, n: int, seller_id: str | None = None) -> list[str]:
+        """Add ``n`` Webstore customers to a seller (default the sandbox seller), associated at server time;
+        returns their CustomerIds. ListCustomersByNextToken with the last page's token then lists them."""
+        added = self.world.add_customers(seller_id or SANDBOX_SELLER_ID, n, self._now())
+        return [c.customer_id for c in added]
+
     # --- serving ----------------------------------------------------------------------------------
     @property
     def base_url(self) -> str:

@@ -22,10 +22,13 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Final, TypeVar
+from typing import TYPE_CHECKING, Final, TypeVar
 
 from mws_async.marketplaces import Marketplace
 from mws_async.sandbox.ids import Codec
+
+if TYPE_CHECKING:
+    from mws_async.sandbox.store import Customer, Store
 
 __all__ = ["ID_TYPES", "MarketInfo", "Offer", "Order", "OrderItem", "Product", "World", "market_info"]
 
@@ -353,6 +356,22 @@ class World:
         self.fragments = _LRU(cache_size)
         self._products = _LRU(cache_size)
         self._order_index: tuple[list[int], list[int], list[int]] | None = None
+        self._store: Store | None = None
+
+    # --- per-seller state (reports, feeds, customers) ---------------------------------------------
+    @property
+    def store(self) -> Store:
+        """Mutable per-seller state of the ingestion sections (see :mod:`mws_async.sandbox.store`)."""
+        if self._store is None:
+            from mws_async.sandbox.store import Store
+
+            self._store = Store(self)
+        return self._store
+
+    def add_customers(self, seller_id: str, n: int, now: datetime | None = None) -> list[Customer]:
+        """Add ``n`` customers to the seller's Webstore (associated ``now``, default the real clock); a
+        ListCustomersByNextToken call with the token of the last page then returns them."""
+        return self.store.add_customers(seller_id, n, now)
 
     # --- hashing ----------------------------------------------------------------------------------
     def h(self, *parts: int) -> int:
@@ -597,7 +616,9 @@ class World:
         check digit changed (ASIN: a ``B0`` ASIN encoding an index beyond the catalog)."""
         if id_type == "ASIN":
             return self.codec.asin_b0(self.catalog_size + k)
-        valid = self.sample_ids(id_type, 1, start=k)[0]
+        # The k-th product *that has* such an identifier (sample_ids(start=k) would skip to the same one
+        # for several k when the id type is sparse, e.g. ISBN), so distinct k give distinct ids.
+        valid = self.sample_ids(id_type, k + 1)[k]
         last = valid[-1]
         if id_type == "SellerSKU":
             return valid[:-1] + ("A" if last != "A" else "B")

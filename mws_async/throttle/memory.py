@@ -133,11 +133,14 @@ class _KeyState:
         """Seconds until ``cost`` burst units, one hourly unit and the gate all allow a take."""
         self.expire(now)
         wait = max(0.0, self.gate - now, self.burst.wait_time(cost, now))
-        if self.hourly is not None:
-            wait = max(wait, self.hourly.wait_time(1.0, now))
-        if self.window_end is not None and self.window_remaining < 1.0 - EPSILON:
-            wait = max(wait, self.window_end - now)
-        return wait
+        hourly = self.hourly.wait_time(1.0, now) if self.hourly is not None else 0.0
+        if self.window_end is not None:
+            until_reset = self.window_end - now
+            # The hourly bucket is refilled at the reset, so it never needs to be waited for past it.
+            hourly = min(hourly, until_reset)
+            if self.window_remaining < 1.0 - EPSILON:
+                hourly = until_reset
+        return max(wait, hourly)
 
     def take(self, cost: float, now: float) -> None:
         self.burst.take(cost, now)

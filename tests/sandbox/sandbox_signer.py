@@ -12,7 +12,16 @@ from mws_async.credentials import Credentials
 from mws_async.signing import format_timestamp, signature, string_to_sign
 
 USER_AGENT = "test/1.0 (Language=Python/3.11)"
-VERSIONS = {"/Products/2011-10-01": "2011-10-01", "/Orders/2013-09-01": "2013-09-01"}
+VERSIONS = {
+    "/Products/2011-10-01": "2011-10-01",
+    "/Orders/2013-09-01": "2013-09-01",
+    "/Reports/2009-01-01": "2009-01-01",
+    "/Feeds/2009-01-01": "2009-01-01",
+    "/Sellers/2011-07-01": "2011-07-01",
+    "/Finances/2015-05-01": "2015-05-01",
+    "/FulfillmentInventory/2010-10-01": "2010-10-01",
+    "/CustomerInformation/2014-03-01": "2014-03-01",
+}
 
 
 def signed_params(
