@@ -1,0 +1,115 @@
+"""Pagination across the three MWS modes: nothing lost, nothing duplicated, with faults and resumes.
+
+NextToken-only mode is exercised through Orders here; HasNext (Reports, Feeds) and MoreResultsAvailable
+(Customer Information) have their own end-to-end tests in tests/sections/.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+
+import pytest
+
+from mws_async import MWSClient, NextTokenCorruptedError, RetryPolicy
+from mws_async.sandbox import Fault, Sandbox
+
+SCALE = 2000.0
+FAST = RetryPolicy(initial_backoff=0.001, max_backoff=0.01)
+SINCE = datetime(2025, 1, 1, tzinfo=UTC)
+UNTIL = datetime(2025, 12, 31, tzinfo=UTC)
+
+
+@pytest.fixture
+async def world() -> AsyncIterator[tuple[Sandbox, MWSClient]]:
+    async with Sandbox(time_scale=SCALE, order_count=2500) as sb:
+        async with MWSClient(sb.credentials, base_url=sb.base_url, time_scale=SCALE, retry=FAST) as client:
+            yield sb, client
+
+
+def expected_orders(sb: Sandbox) -> set[str]:
+    return {sb.world.order(j).amazon_order_id for j in sb.world.orders_created(SINCE, UNTIL)}
+
+
+async def all_ids(client: MWSClient, **kwargs: object) -> list[str]:
+    return [
+        order.amazon_order_id
+        async for order in client.orders.list_orders(created_after=SINCE, created_before=UNTIL, **kwargs)  # type: ignore[arg-type]
+    ]
+
+
+async def test_next_token_pages_yield_exactly_the_set_the_server_holds(
+    world: tuple[Sandbox, MWSClient],
+) -> None:
+    sb, client = world
+    ids = await all_ids(client)
+    expected = expected_orders(sb)
+    assert len(expected) > 1000  # many pages of 100
+    assert len(ids) == len(set(ids)) and set(ids) == expected
+    assert sb.request_log.count("ListOrdersByNextToken", processed=True) >= 10
+
+
+async def test_corrupted_token_restarts_and_skips_what_was_yielded(world: tuple[Sandbox, MWSClient]) -> None:
+    sb, client = world
+    sb.faults.schedule.append(Fault("NextTokenCorrupted", operation="ListOrdersByNextToken", times=1))
+    ids = await all_ids(client)
+    assert len(ids) == len(set(ids)) and set(ids) == expected_orders(sb)
+    assert sb.request_log.count("ListOrders", processed=True) == 2  # the restart
+    corrupted = [r for r in sb.request_log.filter("ListOrdersByNextToken") if r.fault == "NextTokenCorrupted"]
+    assert len(corrupted) == 1 and corrupted[0].status == 400
+
+
+async def test_errors_mid_stream_lose_and_duplicate_nothing(world: tuple[Sandbox, MWSClient]) -> None:
+    sb, client = world
+    sb.faults.service_unavailable_rate = 0.1
+    sb.faults.internal_error_rate = 0.1
+    sb.faults.throttle_rate = 0.1
+    ids = await all_ids(client)
+    assert len(ids) == len(set(ids)) and set(ids) == expected_orders(sb)
+    assert any(rec.fault for rec in sb.request_log.filter("ListOrdersByNextToken"))
+
+
+async def test_resume_from_a_saved_token(world: tuple[Sandbox, MWSClient]) -> None:
+    sb, client = world
+    first: list[str] = []
+    saved = None
+    async for page in client.orders.list_orders(created_after=SINCE, created_before=UNTIL).pages():
+        first += [o.amazon_order_id for o in page.records]
+        if len(first) >= 300:
+            saved = page.next_token
+            break
+    assert saved is not None
+    rest = [
+        o.amazon_order_id
+        async for o in client.orders.list_orders(created_after=SINCE, created_before=UNTIL, next_token=saved)
+    ]
+    assert set(first).isdisjoint(rest)
+    assert set(first) | set(rest) == expected_orders(sb)
+
+
+async def test_repeated_corruption_beyond_the_restart_budget_is_raised(
+    world: tuple[Sandbox, MWSClient],
+) -> None:
+    sb, client = world
+    sb.faults.schedule.append(Fault("NextTokenCorrupted", operation="ListOrdersByNextToken", times=10))
+    with pytest.raises(NextTokenCorruptedError):
+        await all_ids(client)
+
+
+async def test_each_page_goes_through_its_own_operations_bucket(world: tuple[Sandbox, MWSClient]) -> None:
+    sb, client = world
+    await all_ids(client)
+    stats = client.throttle_stats()
+    groups = {key.group: s.requests for key, s in stats.items()}
+    # ListOrders and ListOrdersByNextToken share one bucket at Amazon, and here.
+    assert groups["Orders.ListOrders"] == sb.request_log.count("ListOrders") + sb.request_log.count(
+        "ListOrdersByNextToken"
+    )
+
+
+async def test_order_items_paginate(world: tuple[Sandbox, MWSClient]) -> None:
+    sb, client = world
+    order = sb.world.order(sb.world.orders_created(SINCE, UNTIL)[0])
+    items = [item async for item in client.orders.list_order_items(order.amazon_order_id)]
+    assert len(items) == len(order.items)
+    assert {i.order_item_id for i in items} == {i.order_item_id for i in order.items}
