@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING, Any, Self
 
 import httpx
 
+from mws_async import xml
 from mws_async.credentials import Credentials
+from mws_async.errors import InvalidParameterError
 from mws_async.marketplaces import Marketplace
 from mws_async.operations import Operation
 from mws_async.retry import RetryPolicy
@@ -122,9 +124,17 @@ class MWSClient:
         params, items = operation.build(args, default_marketplace=self.marketplace.marketplace_id)
         spec = self.throttler.spec(operation.section.name, operation.action)
         cost = self.throttler.cost(spec, items)
-        response = await self.transport.send(
-            operation.request(params, quota=spec, cost=cost), credentials=credentials
-        )
+        request = operation.request(params, quota=spec, cost=cost)
+        try:
+            response = await self.transport.send(request, credentials=credentials)
+        except InvalidParameterError as exc:
+            # Some operations report a per-item failure as an ErrorResponse carrying the item's attributes
+            # (GetLowestPricedOffers): that is a failed result for the item, not a failed call.
+            if operation.alternate is not None and exc.body is not None:
+                result = operation.alternate(xml.parse(exc.body, force_list=operation.force_list))
+                if result is not None:
+                    return result
+            raise
         return operation.parse(response)
 
     def open_stream(

@@ -196,6 +196,8 @@ class MWSResponseError(MWSError):
         self.operation = operation
         self.attempts = attempts
         self.resets_on = resets_on
+        self.body: bytes | None = None
+        """The raw error body (kept for operations that read per-item failures from it; never printed)."""
         super().__init__(self._format())
 
     def _format(self) -> str:

@@ -510,7 +510,7 @@ class Transport:
         code = str(first["Code"])
         message = str(first.get("Message") or "")
         cls = error_class_for(code, message, response.status_code)
-        return cls(
+        error = cls(
             code,
             message,
             type=first.get("Type"),
@@ -522,6 +522,8 @@ class Transport:
             attempts=response.attempts,
             resets_on=response.quota.resets_on if code == "QuotaExceeded" else None,
         )
+        error.body = response.body
+        return error
 
     def _decide(self, request: MWSRequest, error: MWSError) -> BaseException:
         """Wrap retryable failures in :class:`_Retryable`; return others to be raised as they are."""

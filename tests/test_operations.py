@@ -132,15 +132,14 @@ def test_every_products_operation_is_in_the_table() -> None:
 )
 def test_random_ids_either_validate_or_raise_the_documented_error(ids: list[str], id_type: str) -> None:
     valid = 1 <= len(ids) <= 5 and id_type in {"ASIN", "ISBN", "UPC", "EAN", "JAN", "GCID", "SellerSKU"}
-    try:
-        params, items = GET_MATCHING_PRODUCT_FOR_ID.build(
-            {"id_type": id_type, "ids": ids}, default_marketplace=US
-        )
-    except ClientValidationError as exc:
-        assert not valid
-        assert exc.operation == "GetMatchingProductForId"
-        assert exc.problems
-    else:
-        assert valid
-        assert items == len(ids)
-        assert [params[f"IdList.Id.{i}"] for i in range(1, len(ids) + 1)] == ids
+    if not valid:
+        with pytest.raises(ClientValidationError) as info:
+            GET_MATCHING_PRODUCT_FOR_ID.build({"id_type": id_type, "ids": ids}, default_marketplace=US)
+        assert info.value.operation == "GetMatchingProductForId"
+        assert info.value.problems
+        return
+    params, items = GET_MATCHING_PRODUCT_FOR_ID.build(
+        {"id_type": id_type, "ids": ids}, default_marketplace=US
+    )
+    assert items == len(ids)
+    assert [params[f"IdList.Id.{i}"] for i in range(1, len(ids) + 1)] == ids

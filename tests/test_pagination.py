@@ -22,9 +22,11 @@ UNTIL = datetime(2025, 12, 31, tzinfo=UTC)
 
 @pytest.fixture
 async def world() -> AsyncIterator[tuple[Sandbox, MWSClient]]:
-    async with Sandbox(time_scale=SCALE, order_count=2500) as sb:
-        async with MWSClient(sb.credentials, base_url=sb.base_url, time_scale=SCALE, retry=FAST) as client:
-            yield sb, client
+    async with (
+        Sandbox(time_scale=SCALE, order_count=2500) as sb,
+        MWSClient(sb.credentials, base_url=sb.base_url, time_scale=SCALE, retry=FAST) as client,
+    ):
+        yield sb, client
 
 
 def expected_orders(sb: Sandbox) -> set[str]:

@@ -53,7 +53,7 @@ class ServiceStatus(MWSModel):
     status: str
     timestamp: datetime | None = None
     message_id: str | None = None
-    messages: Annotated[list[ServiceStatusMessage], wrapped("Message")] = []
+    messages: Annotated[list[ServiceStatusMessage], wrapped("Message")] = Field(default_factory=list)
 
     @field_validator("status", mode="before")
     @classmethod

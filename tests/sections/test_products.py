@@ -89,13 +89,12 @@ async def test_lowest_priced_offers_for_asin_and_sku(mws: MWSClient, sandbox: Sa
 async def test_lowest_priced_offers_unknown_asin_is_a_failed_result_or_error(
     mws: MWSClient, sandbox: Sandbox
 ) -> None:
+    # The documented per-item failure is an ErrorResponse carrying the item's attributes; it is a failed
+    # result for that item, not an exception.
     unknown = sandbox.world.invalid_id("ASIN", 3)
-    try:
-        result = await mws.products.get_lowest_priced_offers_for_asin(unknown, "New")
-    except Exception as exc:  # the documented ErrorResponse shape may arrive with an HTTP error status
-        assert "InvalidParameterValue" in str(exc) or "ClientError" in str(exc)
-    else:
-        assert not result.ok and result.error is not None
+    result = await mws.products.get_lowest_priced_offers_for_asin(unknown, "New")
+    assert not result.ok and result.asin == unknown
+    assert result.error is not None and result.error.code == "InvalidParameterValue"
 
 
 async def test_my_price_for_both_kinds(mws: MWSClient, sandbox: Sandbox) -> None:
