@@ -141,3 +141,11 @@ def test_prices_per_marketplace() -> None:
     assert world.amount(1999, us) == "19.99"
     assert world.amount(1999, jp) == "2198"  # JPY has no decimals
     assert (de.currency, world.amount(1000, de)) == ("EUR", "9.20")
+
+
+@pytest.mark.parametrize("id_type", ["ASIN", "ISBN", "UPC", "EAN", "JAN", "GCID", "SellerSKU"])
+def test_invalid_ids_are_distinct_and_invalid(id_type: str) -> None:
+    world = World(0, catalog_size=10_000, order_count=10)
+    ids = [world.invalid_id(id_type, k) for k in range(8)]
+    assert len(set(ids)) == 8
+    assert all(world.resolve(id_type, value) is None for value in ids)
