@@ -1,0 +1,70 @@
+"""SubmitFeed: streamed bodies with their MD5, throttles retried, and a feed lands exactly once."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from mws_async import Marketplace, MWSClient
+from mws_async.sandbox import Fault, Sandbox
+from mws_async.sections.feeds import feed_content_type
+
+FLAT = "sku\tprice\tquantity\nwidget-1\t9.99\t3\nwidget-2\t19.99\t0\n".encode("latin-1")
+
+
+def md5(data: bytes) -> str:
+    return base64.b64encode(hashlib.md5(data).digest()).decode()
+
+
+async def test_throttled_submit_feed_is_retried_and_lands_once(mws: MWSClient, sandbox: Sandbox) -> None:
+    sandbox.faults.schedule.append(Fault("RequestThrottled", operation="SubmitFeed", times=2))
+    info = await mws.feeds.submit_feed(FLAT, "_POST_FLAT_FILE_INVLOADER_DATA_")
+    assert info.feed_processing_status == "_SUBMITTED_"
+    records = sandbox.request_log.filter("SubmitFeed")
+    assert [(r.status, r.processed) for r in records] == [(503, False), (503, False), (200, True)]
+    assert [r.body_md5 for r in records if r.processed] == [md5(FLAT)]
+
+
+async def test_body_from_a_file_path_is_streamed_with_its_md5(
+    mws: MWSClient, sandbox: Sandbox, tmp_path: Path
+) -> None:
+    path = tmp_path / "feed.txt"
+    path.write_bytes(FLAT * 2000)  # ~100 KB, several chunks
+    await mws.feeds.submit_feed(path, "_POST_FLAT_FILE_INVLOADER_DATA_")
+    (record,) = sandbox.request_log.filter("SubmitFeed", processed=True)
+    assert record.body_size == len(FLAT) * 2000
+    assert record.body_md5 == md5(FLAT * 2000)
+
+
+async def test_body_from_an_async_iterator_is_spooled_once_and_sent(mws: MWSClient, sandbox: Sandbox) -> None:
+    consumed = 0
+
+    async def chunks() -> AsyncIterator[bytes]:
+        nonlocal consumed
+        for _ in range(50):
+            consumed += 1
+            yield FLAT
+
+    sandbox.faults.schedule.append(Fault("ServiceUnavailable", operation="SubmitFeed", times=1))
+    await mws.feeds.submit_feed(chunks(), "_POST_FLAT_FILE_INVLOADER_DATA_")
+    assert consumed == 50  # the iterator was read once although the request was sent twice
+    (record,) = sandbox.request_log.filter("SubmitFeed", processed=True)
+    assert record.body_md5 == md5(FLAT * 50)
+
+
+def test_content_type_follows_the_feed_format_and_marketplace() -> None:
+    assert feed_content_type(b"\xef\xbb\xbf  <?xml version='1.0'?>", Marketplace.US) == "text/xml"
+    assert feed_content_type(FLAT, Marketplace.DE) == "text/tab-separated-values; charset=iso-8859-1"
+    assert feed_content_type(FLAT, Marketplace.JP) == "text/tab-separated-values; charset=Shift_JIS"
+
+
+async def test_xml_feed_submission(mws: MWSClient, sandbox: Sandbox) -> None:
+    body = (
+        b'<?xml version="1.0"?><AmazonEnvelope><Message><MessageID>1</MessageID></Message></AmazonEnvelope>'
+    )
+    info = await mws.feeds.submit_feed(body, "_POST_PRODUCT_DATA_")
+    (record,) = sandbox.request_log.filter("SubmitFeed", processed=True)
+    assert record.params["FeedType"] == "_POST_PRODUCT_DATA_"
+    assert info.feed_submission_id
