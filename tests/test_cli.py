@@ -172,3 +172,22 @@ def test_sandbox_command_serves_mws_on_loopback() -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_report_is_requested_waited_for_and_written(tmp_path: Path) -> None:
+    out = tmp_path / "listings.txt"
+    result = runner.invoke(
+        app, ["report", "_GET_MERCHANT_LISTINGS_DATA_", "--out", str(out), "--time-scale", "2000"]
+    )
+    assert result.exit_code == EXIT_OK, result.output
+    assert "Content-MD5" in result.output and "verified" in result.output
+    lines = out.read_bytes().decode("windows-1252").splitlines()
+    assert lines[0].split("\t")[0] and len(lines) > 10
+    assert not list(tmp_path.glob("*.part"))
+
+
+def test_report_without_data_exits_partial(tmp_path: Path) -> None:
+    out = tmp_path / "none.txt"
+    result = runner.invoke(app, ["report", "_GET_NO_DATA_REPORT_", "--out", str(out), "--time-scale", "2000"])
+    assert result.exit_code == EXIT_PARTIAL, result.output
+    assert "no data" in result.output and not out.exists()
