@@ -24,22 +24,30 @@ aiolimiter semantics deliberately *not* kept, and why the arithmetic lives in :c
   20-item Products batch behind single-item calls. Here an ``asyncio.Lock`` per key (FIFO) orders waiters by
   arrival; a newcomer only skips the lock when nobody is queued on the key;
 - ``AsyncLimiter`` has no public way to drain (503), to lower the level (quota headers), to say how long
-  until capacity is free, or to hold a refill. Taking burst and hourly units *at the same instant* needs the
-  wait time of both; taking one, then waiting for the other, would date our debit earlier than the server's.
+  until capacity is free, or to date a take later. Taking burst and hourly units *at the same instant* needs
+  the wait time of both; taking one, then waiting for the other, would date our debit earlier than the
+  server's.
 
 Safety margin (zero throttles under network delay), both applied per bucket:
 
 - ``rate_margin`` (default 0.5 %): we restore at ``r * (1 - rate_margin)``. Slack grows with time, so float
   rounding, a server computing the same instant slightly differently, and clock-rate differences never
   make us one token ahead. Cost: ``rate_margin`` of the sustained run time;
-- ``latency_margin`` (the bucket's refill *hold*): when a take finds the bucket full, its refill starts that
-  many seconds later. MWS refills from the time it *receives* a request. After an idle, full bucket, the
-  server's refill starts when the first request of the burst arrives. If that request was slower than the
-  next one (connection set-up, event-loop lag), a client refilling from its own admission time would be
-  ahead, and the first request after the burst would be throttled. The default is
-  ``min(0.25 s, 2 % of the full-refill time Q / r)``: real MWS latency jitter is a few hundred ms, a sandbox
-  at ``time_scale`` 100 gets a few ms. Cost: one hold per run starting from a full bucket, at most 2 % of a
-  full refill (20-item batches on a 20-item bucket start every run full, hence the 2 %).
+- ``latency_margin`` (the bucket's *hold* ``h``): every take is dated as if it reached the server ``h``
+  seconds after admission: ``F = max(F, t + h) + c / r`` (see :class:`TokenBucket`). MWS refills from the
+  time it *receives* a request. After an idle, full bucket the server's refill starts when the first request
+  of the burst arrives; if that one was slow (connection set-up, event-loop lag) and the next one fast, a
+  client refilling from its own admission time is ahead and the first request after the burst is throttled.
+  With ``h`` at least the spread of those delays, our bucket is never fuller than the server's, whatever
+  the order of arrival. The default is ``min(0.25 s, 2 % of the full-refill time Q / r)``: real MWS latency
+  jitter is a few hundred ms, a sandbox at ``time_scale`` 100 sees a few ms. Cost: ``h`` once per run that
+  starts from a (nearly) full bucket, nothing in the steady state; at most 2 % for 20-item batches on a
+  20-item bucket, where every batch starts from full;
+- learning: when the server throttles anyway (``mark_empty``), the delay spread was larger than ``h`` (or
+  someone else spends the quota): the hold doubles (from at least 2 ms, up to ``min(0.25 s, Q / r)``) for
+  every key of the backend, since the spread is a property of the connection and event loop, not of a key.
+  A throttle costs a drained bucket (up to ``Q / r``), a hold costs ``h`` once per run, so erring towards
+  a larger hold is cheaper. A fixed ``latency_margin`` disables learning.
 
 Together the overhead stays within 3 % of the bound ``max(0, units - Q) / r``
 (``tests/throttle/test_margin.py`` simulates a server with random delays: zero throttles). With both
@@ -76,6 +84,8 @@ DEFAULT_RATE_MARGIN = 0.005
 DEFAULT_LATENCY_FRACTION = 0.02
 #: ... but never more than this many seconds (real MWS latency jitter).
 MAX_LATENCY_MARGIN = 0.25
+#: Smallest hold after a throttle taught us the default was too small.
+_MIN_LEARNED_HOLD = 0.002
 #: Times closer than this count as equal: a timer may fire a hair early (asyncio's clock resolution).
 _TIME_EPSILON = 1e-9
 #: Without a reset time or an hourly model, a quota at 0 is retried after a minute (resets are on minutes).
@@ -99,6 +109,7 @@ class _KeyState:
     __slots__ = (
         "burst",
         "gate",
+        "hold_epoch",
         "hourly",
         "lock",
         "params",
@@ -114,6 +125,7 @@ class _KeyState:
         self.burst = burst
         self.hourly = hourly
         self.gate = -math.inf  # loop time before which nothing is admitted (mark_empty)
+        self.hold_epoch = 0  # the backend's learnt-hold version this state's burst.hold reflects
         self.lock = asyncio.Lock()  # FIFO across mixed sizes: no barging past a waiting big batch
         self.queued = 0  # tasks inside the slow path (holding or waiting for the lock)
         self.wakeup: asyncio.Future[None] | None = None  # the lock holder's sleep, to re-check early
@@ -198,6 +210,8 @@ class MemoryThrottle:
         self._keys: dict[ThrottleKey, _KeyState] = {}
         self._sweep_at = self.sweep_threshold
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._learned_hold = 0.0  # largest hold a throttle taught us (only with latency_margin=None)
+        self._hold_epoch = 0  # bumped when _learned_hold grows, so every key picks it up on its next take
 
     # -- the ThrottleBackend interface --------------------------------------------------------------------
 
@@ -243,6 +257,12 @@ class MemoryThrottle:
         state = self._state(key, spec, time_scale, now)
         state.burst.drain(now)
         state.gate = max(state.gate, now + max(0.0, pause))
+        if self.latency_margin is None:
+            # The server saw our requests closer together than our margin allowed for: widen it.
+            learned = min(MAX_LATENCY_MARGIN, max(2.0 * state.burst.hold, _MIN_LEARNED_HOLD))
+            if learned > self._learned_hold:
+                self._learned_hold = learned
+                self._hold_epoch += 1
         state.wake()
 
     async def observe_hourly(
@@ -339,7 +359,12 @@ class MemoryThrottle:
         if self.latency_margin is not None:
             return self.latency_margin
         full_refill = spec.max_quota / (spec.restore_rate * time_scale)
-        return min(MAX_LATENCY_MARGIN, DEFAULT_LATENCY_FRACTION * full_refill)
+        default = min(MAX_LATENCY_MARGIN, DEFAULT_LATENCY_FRACTION * full_refill)
+        return max(default, min(self._learned_hold, self._hold_cap(spec, time_scale)))
+
+    @staticmethod
+    def _hold_cap(spec: QuotaSpec, time_scale: float) -> float:
+        return min(MAX_LATENCY_MARGIN, spec.max_quota / (spec.restore_rate * time_scale))
 
     def _burst_rate(self, spec: QuotaSpec, time_scale: float) -> float:
         return spec.restore_rate * time_scale * (1.0 - self.rate_margin)
@@ -360,11 +385,15 @@ class MemoryThrottle:
                 spec.max_quota, self._burst_rate(spec, time_scale), hold=self._hold(spec, time_scale)
             )
             state = self._keys[key] = _KeyState(params, burst, hourly)
-        elif state.params != params:
+            state.hold_epoch = self._hold_epoch
+        if state.hold_epoch != self._hold_epoch:
+            state.hold_epoch = self._hold_epoch
+            state.burst.hold = max(state.burst.hold, self._hold(spec, time_scale))
+        if state.params != params:
             # Same key, different numbers (an override of one twin, or a new time scale): keep what is used.
             state.params = params
             state.burst = state.burst.resized(spec.max_quota, self._burst_rate(spec, time_scale), now)
-            state.burst.hold = self._hold(spec, time_scale)
+            state.burst.hold = max(state.burst.hold, self._hold(spec, time_scale))
             if spec.hourly is None:
                 state.hourly = None
             else:
