@@ -16,8 +16,15 @@ SCALE = 30.0
 RETRY = RetryPolicy(initial_backoff=0.01, max_backoff=0.1)
 
 
-async def run(client: MWSClient, ids: list[str]) -> list[BulkResult[object]]:
-    return [r async for r in client.products.lookup_many(ids, "ISBN")]
+async def run(
+    client: MWSClient, ids: list[str], halfway: asyncio.Event | None = None
+) -> list[BulkResult[object]]:
+    results = []
+    async for result in client.products.lookup_many(ids, "ISBN"):
+        results.append(result)
+        if halfway is not None and len(results) == len(ids) // 2:
+            halfway.set()
+    return results
 
 
 async def test_a_job_that_owns_its_quota_is_never_throttled() -> None:
@@ -39,9 +46,9 @@ async def test_a_second_client_midway_causes_throttles_that_are_absorbed() -> No
         second = MWSClient(sb.credentials, base_url=sb.base_url, time_scale=SCALE, retry=RETRY)
         ids = sb.world.sample_ids("ISBN", 900)
         async with first, second:
-            job_one = asyncio.create_task(run(first, ids[:600]))
-            while sb.request_log.count("GetMatchingProductForId", processed=True) < 40:
-                await asyncio.sleep(0.01)
+            halfway = asyncio.Event()
+            job_one = asyncio.create_task(run(first, ids[:600], halfway))
+            await halfway.wait()
             job_two = await run(second, ids[600:])
             job_one_results = await job_one
         throttled = first.throttler.summary().throttled + second.throttler.summary().throttled
