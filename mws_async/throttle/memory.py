@@ -39,10 +39,11 @@ Safety margin (zero throttles under network delay), both applied per bucket:
   of the burst arrives; if that one was slow (connection set-up, event-loop lag) and the next one fast, a
   client refilling from its own admission time is ahead and the first request after the burst is throttled.
   With ``h`` at least the spread of those delays, our bucket is never fuller than the server's, whatever
-  the order of arrival. The default is ``min(0.25 s, 2 % of the full-refill time Q / r)``: real MWS latency
-  jitter is a few hundred ms, a sandbox at ``time_scale`` 100 sees a few ms. Cost: ``h`` once per run that
-  starts from a (nearly) full bucket, nothing in the steady state; at most 2 % for 20-item batches on a
-  20-item bucket, where every batch starts from full;
+  the order of arrival. The default is ``min(0.25 s, Q / 2r, max(30 ms, 2 % of the full-refill time Q / r))``:
+  real MWS latency jitter is a few hundred ms; on loopback new connections and event-loop lag still spread
+  arrivals by tens of ms; above ``Q / 2r`` a hold would slow the steady state, so it is capped there.
+  Cost: ``h`` once per run that starts from a (nearly) full bucket, nothing in the steady state; more for
+  20-item batches on a 20-item bucket, where every batch starts from full;
 - learning: when the server throttles anyway (``mark_empty``), the delay spread was larger than ``h`` (or
   someone else spends the quota): the hold doubles (from at least 2 ms, up to ``min(0.25 s, Q / r)``) for
   every key of the backend, since the spread is a property of the connection and event loop, not of a key.
@@ -74,6 +75,7 @@ __all__ = [
     "DEFAULT_LATENCY_FRACTION",
     "DEFAULT_RATE_MARGIN",
     "MAX_LATENCY_MARGIN",
+    "MIN_LATENCY_MARGIN",
     "MemoryThrottle",
     "NoThrottle",
 ]
@@ -82,8 +84,11 @@ __all__ = [
 DEFAULT_RATE_MARGIN = 0.005
 #: Default refill hold after a full bucket, as a fraction of the full-refill time ``Q / r`` ...
 DEFAULT_LATENCY_FRACTION = 0.02
-#: ... but never more than this many seconds (real MWS latency jitter).
+#: ... but never more than this many seconds (real MWS latency jitter) ...
 MAX_LATENCY_MARGIN = 0.25
+#: ... and at least this many (new connections and event-loop lag spread arrivals by tens of ms even on
+#: loopback), unless that would exceed half the full-refill time and slow the steady state down.
+MIN_LATENCY_MARGIN = 0.03
 #: Smallest hold after a throttle taught us the default was too small.
 _MIN_LEARNED_HOLD = 0.002
 #: Times closer than this count as equal: a timer may fire a hair early (asyncio's clock resolution).
@@ -359,7 +364,11 @@ class MemoryThrottle:
         if self.latency_margin is not None:
             return self.latency_margin
         full_refill = spec.max_quota / (spec.restore_rate * time_scale)
-        default = min(MAX_LATENCY_MARGIN, DEFAULT_LATENCY_FRACTION * full_refill)
+        default = min(
+            MAX_LATENCY_MARGIN,
+            0.5 * full_refill,
+            max(MIN_LATENCY_MARGIN, DEFAULT_LATENCY_FRACTION * full_refill),
+        )
         return max(default, min(self._learned_hold, self._hold_cap(spec, time_scale)))
 
     @staticmethod

@@ -683,8 +683,8 @@ def test_fake_wall_clock_follows_virtual_time() -> None:
 def test_a_throttle_widens_the_latency_margin_of_every_key() -> None:
     async def main() -> tuple[float, float, float, float]:
         backend = MemoryThrottle()
-        t = Throttler(backend, time_scale=200.0)
-        spec = t.spec("Products", "GetMatchingProductForId")  # full refill 20 ms: default hold 0.4 ms
+        t = Throttler(backend, time_scale=20.0)
+        spec = t.spec("Products", "GetMatchingProductForId")  # full refill 200 ms: default hold 30 ms
         first, other = t.key(HOST, "S", "AKID", spec), t.key(HOST, "OTHER", "AKID", spec)
         await admit(t, spec, [5.0])
         await admit(t, spec, [5.0], seller="OTHER")
@@ -693,13 +693,13 @@ def test_a_throttle_widens_the_latency_margin_of_every_key() -> None:
         await t.throttled(first, spec, 5.0)
         await asyncio.sleep(1.0)
         await admit(t, spec, [5.0], seller="OTHER")
-        return before, backend._keys[other].burst.hold, backend._learned_hold, backend._hold_cap(spec, 200.0)
+        return before, backend._keys[other].burst.hold, backend._learned_hold, backend._hold_cap(spec, 20.0)
 
     before, other, learned, cap = run(main)
-    assert before == approx(0.0004)
-    assert learned == approx(0.004)  # 2 ms, then doubled
-    assert other == approx(0.004)
-    assert cap == approx(0.02)
+    assert before == approx(0.03)
+    assert learned == approx(0.12)  # doubled on each throttle: 60 ms, then 120 ms
+    assert other == approx(0.12)
+    assert cap == approx(0.2)
 
 
 def test_a_fixed_latency_margin_does_not_learn() -> None:
