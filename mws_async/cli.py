@@ -465,7 +465,7 @@ def pricing(
     profile: Profile = None,
     time_scale: ScaleOpt = None,
 ) -> None:
-    """Competitive pricing for every ASIN/SKU in IDS_FILE (20 per request)."""
+    """Competitive pricing for every ASIN/SKU in IDS_FILE (10 per request)."""
     _bulk("pricing", ids_file, id_type, marketplace, out, quiet, profile, time_scale)
 
 
@@ -479,7 +479,7 @@ def offers(
     profile: Profile = None,
     time_scale: ScaleOpt = None,
 ) -> None:
-    """Lowest offer listings for every ASIN/SKU in IDS_FILE (20 per request)."""
+    """Lowest offer listings for every ASIN/SKU in IDS_FILE (10 per request)."""
     _bulk("offers", ids_file, id_type, marketplace, out, quiet, profile, time_scale)
 
 

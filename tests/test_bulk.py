@@ -72,7 +72,7 @@ async def test_async_iterable_input() -> None:
         ids = sb.world.sample_ids("ASIN", 45)
         results = await collect(client.products.competitive_pricing_many(stream(ids), "ASIN"))
     assert sorted(r.id for r in results) == sorted(ids)
-    assert sb.request_log.count("GetCompetitivePricingForASIN", processed=True) == 3  # 20 + 20 + 5
+    assert sb.request_log.count("GetCompetitivePricingForASIN", processed=True) == 5  # 10 per request
 
 
 async def test_nothing_is_lost_under_throttles_errors_and_resets() -> None:

@@ -46,6 +46,8 @@ ItemCondition = Literal["Any", "New", "Used", "Collectible", "Refurbished", "Clu
 OfferItemCondition = Literal["New", "Used", "Collectible", "Refurbished", "Club"]
 
 ASIN_PATTERN: Final = r"[A-Z0-9]{10}"
+BULK_PER_ITEM_CHUNK: Final = 10
+"""Ids per request in the bulk helpers for the 20-item operations (half their 20-item bucket)."""
 _MARKETPLACE = Param("marketplace_id", "MarketplaceId", required=True, marketplace=True)
 _ASINS = Param(
     "asins", "ASINList.ASIN", "list", required=True, max_items=20, pattern=ASIN_PATTERN, describe="10 A-Z/0-9"
@@ -401,7 +403,9 @@ class ProductsSection(SectionClient):
             "marketplace_id": self._marketplace_id(marketplace),
             **{k: v for k, v in extra.items() if v is not None},
         }
-        target = BulkTarget(operation, param, 20, id_type, fixed, lambda item: item.id)
+        # Half the bucket per request: a 20-item call on a 20-item bucket must wait for a completely full
+        # bucket every time, so requests could not overlap; 10-item calls keep the bucket flowing.
+        target = BulkTarget(operation, param, BULK_PER_ITEM_CHUNK, id_type, fixed, lambda item: item.id)
         return self._bulk(target, ids, ordered, concurrency, window, sellers, stats)
 
     def competitive_pricing_many(
@@ -416,7 +420,7 @@ class ProductsSection(SectionClient):
         sellers: Sequence[Credentials] | None = None,
         stats: BulkStats | None = None,
     ) -> AsyncIterator[BulkResult[ProductResult]]:
-        """GetCompetitivePricingForASIN/SKU over any number of ids (20 per request)."""
+        """GetCompetitivePricingForASIN/SKU over any number of ids (10 per request, half the bucket)."""
         return self._per_item_many(
             "competitive_pricing", ids, id_type, {}, marketplace, ordered, concurrency, window, sellers, stats
         )
@@ -435,7 +439,7 @@ class ProductsSection(SectionClient):
         sellers: Sequence[Credentials] | None = None,
         stats: BulkStats | None = None,
     ) -> AsyncIterator[BulkResult[ProductResult]]:
-        """GetLowestOfferListingsForASIN/SKU over any number of ids (20 per request)."""
+        """GetLowestOfferListingsForASIN/SKU over any number of ids (10 per request, half the bucket)."""
         extra = {"item_condition": item_condition, "exclude_me": exclude_me}
         return self._per_item_many(
             "lowest_offer_listings",
@@ -463,7 +467,7 @@ class ProductsSection(SectionClient):
         sellers: Sequence[Credentials] | None = None,
         stats: BulkStats | None = None,
     ) -> AsyncIterator[BulkResult[ProductResult]]:
-        """GetMyPriceForSKU/ASIN over any number of ids (20 per request)."""
+        """GetMyPriceForSKU/ASIN over any number of ids (10 per request, half the bucket)."""
         return self._per_item_many(
             "my_price",
             ids,
