@@ -459,14 +459,74 @@ def lookup(
 def pricing(
     ids_file: Annotated[Path, typer.Argument(help="One ASIN or SellerSKU per line")],
     id_type: IdTypeOpt = "ASIN",
+    api: Annotated[str, typer.Option("--api", help="mws (GetCompetitivePricingFor*) or sp-api")] = "mws",
     marketplace: MarketplaceOpt = "US",
     out: OutOpt = None,
     quiet: QuietOpt = False,
     profile: Profile = None,
     time_scale: ScaleOpt = None,
 ) -> None:
-    """Competitive pricing for every ASIN/SKU in IDS_FILE (10 per request)."""
+    """Competitive pricing for every ASIN/SKU in IDS_FILE (MWS: 10 per request; SP-API: 20 per call)."""
+    if api == "sp-api":
+        _spapi_pricing(ids_file, marketplace, out, quiet, time_scale)
+        return
+    if api != "mws":
+        err.print(f"[red]error:[/red] --api must be mws or sp-api, not {api!r}")
+        raise typer.Exit(EXIT_USAGE)
     _bulk("pricing", ids_file, id_type, marketplace, out, quiet, profile, time_scale)
+
+
+def _spapi_pricing(
+    ids_file: Path, marketplace: str, out: Path | None, quiet: bool, time_scale: float | None
+) -> None:
+    """The pricing job through SP-API getCompetitivePricing (LWA credentials from the environment, or the
+    embedded SP-API sandbox)."""
+    from mws_async.spapi.cli import run_spapi_pricing
+
+    if not ids_file.is_file():
+        err.print(f"[red]error:[/red] {ids_file} is not a file")
+        raise typer.Exit(EXIT_USAGE)
+
+    async def run() -> int:
+        stats = BulkStats()
+        writer = Writer(out)
+        progress = Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            RateColumn(),
+            TimeRemainingColumn(),
+            console=err,
+            disable=quiet,
+        )
+        try:
+            with progress:
+                task = progress.add_task("pricing (SP-API)", total=_count_ids(ids_file))
+
+                def on_result(result: BulkResult[Any]) -> None:
+                    writer.write(pricing_row(result))
+                    progress.advance(task)
+
+                result = await run_spapi_pricing(
+                    _read_ids(ids_file),
+                    on_result,
+                    marketplace=marketplace,
+                    time_scale=time_scale,
+                    stats=stats,
+                    announce=None if quiet else (lambda line: err.print(f"[yellow]{line}[/yellow]")),
+                )
+        finally:
+            writer.close()
+        summary = RunSummary(stats, result.elapsed, result.bound, result.requests, result.throttled)
+        if not quiet:
+            err.print(summary_table("pricing (SP-API getCompetitivePricing)", summary))
+        return summary.exit_code
+
+    try:
+        code = asyncio.run(run())
+    except MWSError as exc:
+        raise _fail(exc) from None
+    raise typer.Exit(code)
 
 
 @app.command()

@@ -191,3 +191,26 @@ def test_report_without_data_exits_partial(tmp_path: Path) -> None:
     result = runner.invoke(app, ["report", "_GET_NO_DATA_REPORT_", "--out", str(out), "--time-scale", "2000"])
     assert result.exit_code == EXIT_PARTIAL, result.output
     assert "no data" in result.output and not out.exists()
+
+
+def test_pricing_through_sp_api_on_the_embedded_sandbox(tmp_path: Path) -> None:
+    asins = WORLD.sample_ids("ASIN", 30)
+    out = tmp_path / "sp.jsonl"
+    result = runner.invoke(
+        app,
+        [
+            "pricing",
+            str(write_ids(tmp_path / "a.txt", asins)),
+            "--api",
+            "sp-api",
+            "-o",
+            str(out),
+            "--time-scale",
+            "200",
+        ],
+    )
+    assert result.exit_code in (EXIT_OK, EXIT_PARTIAL), result.output
+    assert "SP-API sandbox" in result.output
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert {r["id"] for r in rows} == set(asins)
+    assert any(r["landed_price"] for r in rows)

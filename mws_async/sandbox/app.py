@@ -36,12 +36,16 @@ from mws_async.sandbox.render import SandboxError, error_body, http_date, iso_ms
 from mws_async.sandbox.requestlog import REDACTED_PARAMS, RequestLog, RequestRecord
 from mws_async.sandbox.world import World
 
-__all__ = ["HTML_ERROR_PAGE", "SandboxApp", "SandboxConnectionReset"]
+__all__ = ["HTML_ERROR_PAGE", "SPAPI_PREFIXES", "SandboxApp", "SandboxConnectionReset"]
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+SPAPI_PREFIXES: Final = ("/auth/o2/token", "/products/pricing/v0/", "/batches/products/pricing/v0/")
+"""Paths of the SP-API sandbox (LWA token endpoint and Product Pricing v0), served beside MWS's."""
 
 _GENERIC_NS: Final = "http://mws.amazonaws.com/doc/2009-01-01/"
 HTML_ERROR_PAGE: Final = (
@@ -105,6 +109,7 @@ class SandboxApp:
         buckets: Buckets,
         faults: Faults,
         request_log: RequestLog,
+        spapi: ASGIApp | None = None,
     ) -> None:
         self.world = world
         self.registry = registry
@@ -112,6 +117,8 @@ class SandboxApp:
         self.buckets = buckets
         self.faults = faults
         self.request_log = request_log
+        self.spapi = spapi
+        """The SP-API (Product Pricing v0 + LWA) app served beside MWS from the same world, if any."""
 
     def now(self) -> datetime:
         """Server time: the real clock shifted by ``faults.clock_offset``."""
@@ -130,6 +137,9 @@ class SandboxApp:
                     await send({"type": "lifespan.shutdown.complete"})
                     return
         if scope["type"] != "http":
+            return
+        if self.spapi is not None and scope["path"].startswith(SPAPI_PREFIXES):
+            await self.spapi(scope, receive, send)
             return
         chunks = []
         while True:

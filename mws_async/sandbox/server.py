@@ -93,6 +93,10 @@ class Sandbox:
         )
         self.developers = {SANDBOX_ACCESS_KEY: SANDBOX_SECRET_KEY, **(developers or {})}
         self.registry = registry or default_registry()
+        from mws_async.sandbox.spapi import SPAPISandboxApp
+
+        self.spapi = SPAPISandboxApp(self.world, time_scale=time_scale, clock=clock, throttling=throttling)
+        """The SP-API Product Pricing v0 sandbox (and LWA token endpoint) on the same server and world."""
         self.app = SandboxApp(
             world=self.world,
             registry=self.registry,
@@ -100,6 +104,7 @@ class Sandbox:
             buckets=self.buckets,
             faults=self.faults,
             request_log=self.request_log,
+            spapi=self.spapi,
         )
         self._server: Any = None
         self._task: asyncio.Task[None] | None = None

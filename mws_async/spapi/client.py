@@ -1,0 +1,689 @@
+"""``SPAPIClient``: LWA auth, the shared throttler and retry engine, and ``client.pricing``.
+
+>>> async with SPAPIClient(LWACredentials(client_id, secret, refresh_token)) as client:   # doctest: +SKIP
+...     offers = await client.pricing.get_item_offers("B00V5DG6IQ", "New")
+
+One generic executor (:meth:`SPAPIClient.call`) runs every operation of :data:`~mws_async.spapi.operations.
+OPERATIONS`, with the structure of the MWS transport: inside a tenacity retry loop, every attempt first
+takes its unit from the throttler (so every attempt spends quota, as SP-API counts it), then gets an access
+token (cached; one shared refresh), then sends. A 429 marks the bucket empty through
+:meth:`Throttler.throttled` and is retried after the bucket's restore time; 500/502/503/504 and transport
+errors are retried with the policy's backoff (every Pricing v0 operation is a read); a 401/403 saying the
+token expired drops the cached token and retries once. Buckets are keyed per (endpoint host, selling
+partner, LWA client id, operation). An ``x-amzn-RateLimit-Limit`` header that differs from the bucket's
+rate rebuilds that key's spec with the announced rate (the burst is kept).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import json
+import logging
+import time
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from types import TracebackType
+from typing import Any, Final, Literal, Self, TypeVar
+
+import httpx
+import tenacity
+from pydantic import BaseModel, ValidationError
+
+from mws_async.bulk import BulkResult, BulkStats
+from mws_async.errors import ConfigurationError
+from mws_async.http import make_http_client
+from mws_async.marketplaces import Marketplace, Region
+from mws_async.retry import RetryPolicy
+from mws_async.spapi import models as m
+from mws_async.spapi.auth import DEFAULT_TOKEN_URL, LWAAuth, LWACredentials, validate_endpoint
+from mws_async.spapi.bulk import ItemOutcome, run_spapi_bulk
+from mws_async.spapi.errors import (
+    SPAPIAuthError,
+    SPAPIError,
+    SPAPIServerError,
+    SPAPIThrottledError,
+    error_class_for_status,
+)
+from mws_async.spapi.operations import (
+    BATCH_LIMIT,
+    OPERATIONS,
+    PreparedRequest,
+    SPAPIOperation,
+    spapi_quota_table,
+)
+from mws_async.throttle import QuotaSpec, ThrottleBackend, ThrottleKey, Throttler
+from mws_async.useragent import default_user_agent
+
+__all__ = [
+    "ENDPOINTS",
+    "PricingSection",
+    "SPAPIClient",
+    "SPAPIRequestRecord",
+    "SPAPIResponse",
+    "endpoint_for",
+]
+
+logger = logging.getLogger("mws_async.spapi")
+M = TypeVar("M", bound=BaseModel)
+
+ENDPOINTS: Final[Mapping[Region, str]] = {
+    Region.NA: "https://sellingpartnerapi-na.amazon.com",
+    Region.EU: "https://sellingpartnerapi-eu.amazon.com",
+    Region.FE: "https://sellingpartnerapi-fe.amazon.com",
+}
+"""SP-API regional endpoints (marketplace ids are the same as MWS's)."""
+_RATE_HEADER: Final = "x-amzn-ratelimit-limit"
+_REQUEST_ID: Final = "x-amzn-requestid"
+
+
+def endpoint_for(marketplace: Marketplace | str) -> str:
+    """The SP-API endpoint of a marketplace's region (NA, EU or FE)."""
+    market = Marketplace.resolve(marketplace)
+    try:
+        return ENDPOINTS[market.region]
+    except KeyError:
+        raise ConfigurationError(
+            f"SP-API has no endpoint for marketplace {market.name} ({market.region})"
+        ) from None
+
+
+@dataclass(frozen=True, slots=True)
+class SPAPIResponse:
+    """One 2xx answer: status, headers, raw body, and what the executor learnt from them."""
+
+    status_code: int
+    body: bytes
+    headers: httpx.Headers
+    operation: str
+    attempts: int
+    request_id: str | None
+    rate_limit: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class SPAPIRequestRecord:
+    """What is kept of each attempt (never a token or a secret)."""
+
+    operation: str
+    selling_partner: str
+    attempt: int
+    status_code: int | None
+    request_id: str | None
+    rate_limit: float | None
+    elapsed: float
+    throttle_wait: float
+    error_code: str | None = None
+
+
+SPAPIRequestHook = Callable[[SPAPIRequestRecord], Awaitable[None] | None]
+
+
+class _Retryable(Exception):
+    def __init__(self, error: SPAPIError, kind: Literal["throttle", "error", "auth"]) -> None:
+        super().__init__(str(error))
+        self.error = error
+        self.kind = kind
+
+
+def _parse_rate(value: str | None) -> float | None:
+    if value is None:
+        return None
+    try:
+        rate = float(value.strip())
+    except ValueError:
+        return None
+    return rate if 0 < rate < 1e6 else None
+
+
+class SPAPIClient:
+    """Asyncio SP-API client (Product Pricing v0). Use as ``async with SPAPIClient(...) as client``.
+
+    Parameters:
+        credentials: the LWA application and the selling partner's refresh token.
+        marketplace: default marketplace (member, country code or MarketplaceId); its region's endpoint is
+            used unless ``base_url`` is given.
+        base_url: endpoint override (HTTPS, or plain HTTP on loopback such as the sandbox).
+        token_url: LWA token endpoint override (default ``https://api.amazon.com/auth/o2/token``).
+        http_client: an ``httpx.AsyncClient`` to use (not closed by the client).
+        throttle: a :class:`Throttler` (e.g. shared with an ``MWSClient``), or a backend for a new one.
+        time_scale: multiplies every restore rate (tests and benchmarks against a scaled sandbox).
+        retry: a :class:`RetryPolicy`; ``RetryPolicy.disabled()`` turns retries off.
+        timeout: per-request timeout in seconds.
+        user_agent: the User-Agent header.
+        clock: monotonic seconds for token expiry (inject to step time in tests).
+        on_request: hook called with a :class:`SPAPIRequestRecord` after every attempt.
+    """
+
+    def __init__(
+        self,
+        credentials: LWACredentials,
+        *,
+        marketplace: Marketplace | str = Marketplace.US,
+        base_url: str | None = None,
+        token_url: str | None = None,
+        http_client: httpx.AsyncClient | None = None,
+        throttle: Throttler | ThrottleBackend | None = None,
+        time_scale: float = 1.0,
+        retry: RetryPolicy | None = None,
+        timeout: float = 30.0,
+        user_agent: str | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        on_request: SPAPIRequestHook | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.credentials = credentials
+        self.marketplace = Marketplace.resolve(marketplace)
+        self.base_url = validate_endpoint(base_url or endpoint_for(self.marketplace))
+        self._prefix = str(self.base_url).rstrip("/")
+        self.quotas = spapi_quota_table()
+        if isinstance(throttle, Throttler):
+            self.throttler = throttle
+        else:
+            self.throttler = Throttler(throttle, quotas=self.quotas, time_scale=time_scale)
+        self.retry = retry or RetryPolicy()
+        self.user_agent = user_agent or default_user_agent()
+        self.on_request = on_request
+        self._sleep = sleep
+        self._own_http = http_client is None
+        self._http = http_client or make_http_client(timeout)
+        self.auth = LWAAuth(
+            credentials,
+            self._http,
+            token_url=token_url or DEFAULT_TOKEN_URL,
+            clock=clock,
+            retry=self.retry,
+            sleep=sleep,
+        )
+        self._specs: dict[ThrottleKey, QuotaSpec] = {}
+        self.pricing = PricingSection(self)
+
+    def __repr__(self) -> str:
+        return (
+            f"SPAPIClient(client_id={self.credentials.client_id!r}, "
+            f"selling_partner={self.credentials.partner_key!r}, marketplace={self.marketplace.name}, "
+            f"endpoint={self._prefix!r})"
+        )
+
+    # -- lifecycle -----------------------------------------------------------------------------------
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the HTTP pool (if the client created it) and, if it created it, the throttler."""
+        if self._own_http:
+            await self._http.aclose()
+        await self.throttler.aclose()
+
+    # -- throttling ----------------------------------------------------------------------------------
+
+    @property
+    def host(self) -> str:
+        """The endpoint host (part of every throttle key)."""
+        return self.base_url.host
+
+    def throttle_key(self, operation: str) -> ThrottleKey:
+        """The bucket key of ``operation``: (host, selling partner, LWA client id, ``SPAPI.operation``)."""
+        spec = self.quotas.get_spec("SPAPI", operation)
+        return self.throttler.key(self.host, self.credentials.partner_key, self.credentials.client_id, spec)
+
+    def spec_for(self, operation: str) -> QuotaSpec:
+        """The spec in force for ``operation`` (the usage plan, or the rate the server announced)."""
+        return self._specs.get(self.throttle_key(operation)) or self.quotas.get_spec("SPAPI", operation)
+
+    def _observe_rate(self, key: ThrottleKey, spec: QuotaSpec, rate: float | None) -> QuotaSpec:
+        if rate is None or abs(rate - spec.restore_rate) <= 1e-9 * max(1.0, rate):
+            return spec
+        updated = spec.replace(restore_amount=rate, restore_period=1.0)
+        self._specs[key] = updated
+        logger.info(
+            "%s: x-amzn-RateLimit-Limit %g differs from %g; bucket rate updated",
+            spec.operation,
+            rate,
+            spec.restore_rate,
+        )
+        return updated
+
+    # -- the engine ----------------------------------------------------------------------------------
+
+    async def call(self, operation: str | SPAPIOperation, args: Mapping[str, Any]) -> BaseModel:
+        """Validate ``args``, send with throttling and retries, parse the 2xx body into the result model."""
+        op = OPERATIONS[operation] if isinstance(operation, str) else operation
+        prepared = op.prepare(args, marketplace_id=self.marketplace.marketplace_id)
+        response = await self.execute(op, prepared)
+        return self.parse(op, response)
+
+    def parse(self, op: SPAPIOperation, response: SPAPIResponse) -> BaseModel:
+        """The result model of a 2xx answer, with ``request_id`` and ``rate_limit`` filled in."""
+        try:
+            data = json.loads(response.body, parse_float=Decimal)
+            model = op.result.model_validate(data)
+        except (ValueError, ValidationError) as exc:
+            raise SPAPIError(
+                response.status_code,
+                "InvalidResponse",
+                f"the answer does not match {op.result.__name__}: {str(exc).splitlines()[0]}",
+                request_id=response.request_id,
+                operation=op.name,
+                attempts=response.attempts,
+            ) from None
+        if isinstance(model, m._Response):
+            model.request_id = response.request_id
+            model.rate_limit = response.rate_limit
+        return model
+
+    async def execute(self, op: SPAPIOperation, prepared: PreparedRequest) -> SPAPIResponse:
+        """Send ``prepared`` through the throttler with retries; a 2xx answer or an :class:`SPAPIError`."""
+        key = self.throttle_key(op.name)
+        policy = self.retry
+        counts = {"throttle": 0, "error": 0, "auth": 0}
+        attempt = 0
+
+        def stop(state: tenacity.RetryCallState) -> bool:
+            exc = state.outcome.exception() if state.outcome else None
+            if not isinstance(exc, _Retryable):
+                return True
+            if exc.kind == "throttle":
+                return counts["throttle"] > policy.max_throttle_retries
+            if exc.kind == "auth":
+                return counts["auth"] > 1
+            return counts["error"] >= policy.max_attempts
+
+        def wait(state: tenacity.RetryCallState) -> float:
+            exc = state.outcome.exception() if state.outcome else None
+            assert isinstance(exc, _Retryable)
+            if exc.kind == "throttle":
+                # The bucket gate holds the restore time; back off further (scaled) only on repeats.
+                repeats = counts["throttle"] - 1
+                return policy.backoff(repeats) / self.throttler.time_scale if repeats > 0 else 0.0
+            if exc.kind == "auth":
+                return 0.0
+            return policy.backoff(counts["error"])
+
+        retrying = tenacity.AsyncRetrying(
+            stop=stop,
+            wait=wait,
+            retry=tenacity.retry_if_exception_type(_Retryable),
+            sleep=self._sleep,
+            reraise=True,
+        )
+        try:
+            async for try_ in retrying:
+                with try_:
+                    attempt += 1
+                    spec = self._specs.get(key) or op.spec
+                    waited = await self.throttler.acquire(key, spec, 1.0)
+                    try:
+                        return await self._attempt(op, prepared, key, spec, attempt, waited)
+                    except _Retryable as exc:
+                        counts[exc.kind] += 1
+                        if exc.kind == "throttle":
+                            spec = self._specs.get(key) or op.spec
+                            # Marks the bucket empty: the next acquire() waits out the restore time.
+                            await self.throttler.throttled(key, spec, 1.0)
+                        raise
+        except _Retryable as final:
+            raise final.error.with_attempts(attempt) from None
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _attempt(
+        self,
+        op: SPAPIOperation,
+        prepared: PreparedRequest,
+        key: ThrottleKey,
+        spec: QuotaSpec,
+        attempt: int,
+        waited: float,
+    ) -> SPAPIResponse:
+        token = await self.auth.token()
+        headers = {
+            "x-amz-access-token": token.reveal(),
+            "User-Agent": self.user_agent,
+            "Accept": "application/json",
+        }
+        url = self._prefix + prepared.path
+        started = time.perf_counter()
+        try:
+            if prepared.body is not None:
+                response = await self._http.request(
+                    prepared.method, url, params=prepared.query, json=prepared.body, headers=headers
+                )
+            else:
+                response = await self._http.request(
+                    prepared.method, url, params=prepared.query, headers=headers
+                )
+            body = response.content
+        except httpx.TransportError as exc:
+            elapsed = time.perf_counter() - started
+            await self._record(op.name, attempt, None, None, None, elapsed, waited, type(exc).__name__)
+            err = SPAPIServerError(
+                None, type(exc).__name__, f"request failed ({type(exc).__name__})", operation=op.name
+            )
+            raise _Retryable(err, "error") from None
+        elapsed = time.perf_counter() - started
+        request_id = response.headers.get(_REQUEST_ID)
+        rate = _parse_rate(response.headers.get(_RATE_HEADER))
+        self._observe_rate(key, spec, rate)
+        status = response.status_code
+        if 200 <= status < 300:
+            await self._record(op.name, attempt, status, request_id, rate, elapsed, waited, None)
+            return SPAPIResponse(status, body, response.headers, op.name, attempt, request_id, rate)
+        error = _error(op.name, status, body, request_id)
+        await self._record(op.name, attempt, status, request_id, rate, elapsed, waited, error.code)
+        if isinstance(error, SPAPIThrottledError):
+            raise _Retryable(error, "throttle")
+        if isinstance(error, SPAPIServerError):
+            raise _Retryable(error, "error")
+        if isinstance(error, SPAPIAuthError):
+            self.auth.invalidate(token)
+            raise _Retryable(error, "auth")
+        raise error
+
+    async def _record(
+        self,
+        operation: str,
+        attempt: int,
+        status: int | None,
+        request_id: str | None,
+        rate: float | None,
+        elapsed: float,
+        waited: float,
+        error_code: str | None,
+    ) -> None:
+        if self.on_request is None and not logger.isEnabledFor(logging.INFO):
+            return
+        record = SPAPIRequestRecord(
+            operation,
+            self.credentials.partner_key,
+            attempt,
+            status,
+            request_id,
+            rate,
+            elapsed,
+            waited,
+            error_code,
+        )
+        logger.info(
+            "SP-API %s status=%s request_id=%s attempt=%d error=%s",
+            operation,
+            status,
+            request_id,
+            attempt,
+            error_code,
+        )
+        if self.on_request is not None:
+            outcome = self.on_request(record)
+            if inspect.isawaitable(outcome):
+                await outcome
+
+
+def _error(operation: str, status: int, body: bytes, request_id: str | None) -> SPAPIError:
+    cls = error_class_for_status(status)
+    code, message, details = f"HTTP{status}", "unexpected response", None
+    errors: list[dict[str, Any]] = []
+    try:
+        data = json.loads(body) if body else None
+    except ValueError:
+        data = None
+        message = f"non-JSON body starting {body[:80]!r}"
+    if isinstance(data, dict) and isinstance(data.get("errors"), list) and data["errors"]:
+        errors = [e for e in data["errors"] if isinstance(e, dict)]
+        first = errors[0] if errors else {}
+        code = str(first.get("code") or code)
+        message = str(first.get("message") or message)
+        details = str(first["details"]) if first.get("details") else None
+    return cls(
+        status, code, message, details=details, request_id=request_id, operation=operation, errors=errors
+    )
+
+
+# --------------------------------------------------------------------------------------------- pricing
+
+
+def _check(model: BaseModel, cls: type[M]) -> M:
+    assert isinstance(model, cls)
+    return model
+
+
+class PricingSection:
+    """Product Pricing v0: the six operations, and bulk helpers streaming :class:`BulkResult`\\ s."""
+
+    def __init__(self, client: SPAPIClient) -> None:
+        self._client = client
+
+    async def get_pricing(
+        self,
+        *,
+        asins: Sequence[str] | None = None,
+        skus: Sequence[str] | None = None,
+        item_type: m.ItemType | None = None,
+        marketplace_id: str | None = None,
+        item_condition: m.ItemCondition | None = None,
+        offer_type: m.OfferCustomerType | None = None,
+    ) -> m.GetPricingResponse:
+        """getPricing: the seller's own offers for up to 20 ASINs or SKUs (``item_type`` inferred)."""
+        args = {
+            "asins": asins,
+            "skus": skus,
+            "item_type": item_type or _infer_item_type(asins, skus),
+            "marketplace_id": marketplace_id,
+            "item_condition": item_condition,
+            "offer_type": offer_type,
+        }
+        return _check(await self._client.call("getPricing", args), m.GetPricingResponse)
+
+    async def get_competitive_pricing(
+        self,
+        *,
+        asins: Sequence[str] | None = None,
+        skus: Sequence[str] | None = None,
+        item_type: m.ItemType | None = None,
+        marketplace_id: str | None = None,
+        customer_type: m.CustomerType | None = None,
+    ) -> m.GetPricingResponse:
+        """getCompetitivePricing: competitive prices for up to 20 ASINs or SKUs."""
+        args = {
+            "asins": asins,
+            "skus": skus,
+            "item_type": item_type or _infer_item_type(asins, skus),
+            "marketplace_id": marketplace_id,
+            "customer_type": customer_type,
+        }
+        return _check(await self._client.call("getCompetitivePricing", args), m.GetPricingResponse)
+
+    async def get_listing_offers(
+        self,
+        seller_sku: str,
+        item_condition: m.ItemCondition,
+        *,
+        marketplace_id: str | None = None,
+        customer_type: m.CustomerType | None = None,
+    ) -> m.GetOffersResponse:
+        """getListingOffers: the lowest priced offers of one of the seller's SKUs."""
+        args = {
+            "seller_sku": seller_sku,
+            "item_condition": item_condition,
+            "marketplace_id": marketplace_id,
+            "customer_type": customer_type,
+        }
+        return _check(await self._client.call("getListingOffers", args), m.GetOffersResponse)
+
+    async def get_item_offers(
+        self,
+        asin: str,
+        item_condition: m.ItemCondition,
+        *,
+        marketplace_id: str | None = None,
+        customer_type: m.CustomerType | None = None,
+    ) -> m.GetOffersResponse:
+        """getItemOffers: the lowest priced offers of one ASIN."""
+        args = {
+            "asin": asin,
+            "item_condition": item_condition,
+            "marketplace_id": marketplace_id,
+            "customer_type": customer_type,
+        }
+        return _check(await self._client.call("getItemOffers", args), m.GetOffersResponse)
+
+    async def get_item_offers_batch(
+        self, requests: Sequence[m.ItemOffersRequest | Mapping[str, Any]]
+    ) -> m.GetItemOffersBatchResponse:
+        """getItemOffersBatch: 1-20 getItemOffers calls in one request; one response per request.
+
+        Build requests with :meth:`ItemOffersRequest.for_asin`, or pass their JSON form.
+        """
+        return _check(
+            await self._client.call("getItemOffersBatch", {"requests": list(requests)}),
+            m.GetItemOffersBatchResponse,
+        )
+
+    async def get_listing_offers_batch(
+        self, requests: Sequence[m.ListingOffersRequest | Mapping[str, Any]]
+    ) -> m.GetListingOffersBatchResponse:
+        """getListingOffersBatch: 1-20 getListingOffers calls in one request."""
+        return _check(
+            await self._client.call("getListingOffersBatch", {"requests": list(requests)}),
+            m.GetListingOffersBatchResponse,
+        )
+
+    # -- bulk ----------------------------------------------------------------------------------------
+
+    def item_offers_many(
+        self,
+        asins: Iterable[str] | AsyncIterable[str],
+        item_condition: m.ItemCondition = "New",
+        *,
+        customer_type: m.CustomerType | None = None,
+        marketplace_id: str | None = None,
+        ordered: bool = False,
+        concurrency: int = 2,
+        stats: BulkStats | None = None,
+        item_retries: int = 5,
+    ) -> AsyncIterator[BulkResult[m.GetOffersResult]]:
+        """Offers for every distinct ASIN through getItemOffersBatch (20 per batch), streamed.
+
+        One :class:`~mws_async.bulk.BulkResult` per distinct ASIN: ``Success`` (``result`` is the
+        :class:`GetOffersResult`), ``ClientError`` (the batched call answered 4xx), ``Invalid`` (not an ASIN,
+        never sent) or ``Failed`` (the batch failed after retries, or a batched call still answered
+        429/5xx after ``item_retries`` re-batchings). Nothing is lost.
+        """
+        market = marketplace_id or self._client.marketplace.marketplace_id
+        # Validate the fixed arguments once, before anything is sent.
+        OPERATIONS["getItemOffers"].prepare(
+            {"asin": "B000000000", "item_condition": item_condition, "customer_type": customer_type},
+            marketplace_id=market,
+        )
+
+        async def fetch(values: list[str]) -> dict[str, ItemOutcome]:
+            requests = [
+                m.ItemOffersRequest.for_asin(v, market, item_condition, customer_type) for v in values
+            ]
+            answer = await self.get_item_offers_batch(requests)
+            return _batch_outcomes(values, answer.responses or [])
+
+        return run_spapi_bulk(
+            asins,
+            fetch,
+            chunk_size=BATCH_LIMIT,
+            id_type="ASIN",
+            ordered=ordered,
+            concurrency=concurrency,
+            stats=stats,
+            item_retries=item_retries,
+            seller_id=self._client.credentials.selling_partner_id,
+        )
+
+    def competitive_pricing_many(
+        self,
+        asins: Iterable[str] | AsyncIterable[str],
+        *,
+        customer_type: m.CustomerType | None = None,
+        marketplace_id: str | None = None,
+        ordered: bool = False,
+        concurrency: int = 2,
+        stats: BulkStats | None = None,
+    ) -> AsyncIterator[BulkResult[m.Price]]:
+        """Competitive pricing for every distinct ASIN through getCompetitivePricing (20 per call), streamed.
+
+        ``result`` is the per-ASIN :class:`Price` (``status`` ``Success``, or ``ClientError`` for an ASIN the
+        marketplace does not know).
+        """
+        market = marketplace_id or self._client.marketplace.marketplace_id
+        OPERATIONS["getCompetitivePricing"].prepare(
+            {"asins": ["B000000000"], "item_type": "Asin", "customer_type": customer_type},
+            marketplace_id=market,
+        )
+
+        async def fetch(values: list[str]) -> dict[str, ItemOutcome]:
+            answer = await self.get_competitive_pricing(
+                asins=values, item_type="Asin", marketplace_id=market, customer_type=customer_type
+            )
+            out: dict[str, ItemOutcome] = {}
+            for price in answer.payload or []:
+                if price.asin is None or price.asin in out:
+                    continue
+                if price.ok:
+                    out[price.asin] = ItemOutcome("Success", price)
+                else:
+                    out[price.asin] = ItemOutcome(
+                        "ClientError", price, "InvalidInput", f"status {price.status} for ASIN {price.asin}"
+                    )
+            return out
+
+        return run_spapi_bulk(
+            asins,
+            fetch,
+            chunk_size=BATCH_LIMIT,
+            id_type="ASIN",
+            ordered=ordered,
+            concurrency=concurrency,
+            stats=stats,
+            item_retries=0,
+            seller_id=self._client.credentials.selling_partner_id,
+        )
+
+
+def _infer_item_type(asins: Sequence[str] | None, skus: Sequence[str] | None) -> m.ItemType | None:
+    if asins is not None and skus is None:
+        return "Asin"
+    if skus is not None and asins is None:
+        return "Sku"
+    return None
+
+
+def _batch_outcomes(values: list[str], responses: Sequence[m.ItemOffersResponse]) -> dict[str, ItemOutcome]:
+    out: dict[str, ItemOutcome] = {}
+    by_position = len(responses) == len(values)
+    for position, response in enumerate(responses):
+        asin = response.asin or (values[position] if by_position else None)
+        if asin is None or asin in out:
+            continue
+        code = response.status_code
+        errors = response.body.errors or []
+        first = errors[0] if errors else None
+        if response.ok:
+            assert response.body.payload is not None
+            out[asin] = ItemOutcome("Success", response.body.payload)
+        elif code is not None and (code == 429 or code >= 500):
+            out[asin] = ItemOutcome(
+                "ServerError",
+                None,
+                first.code if first else f"HTTP{code}",
+                first.message if first else f"batched call answered HTTP {code}",
+                retryable=True,
+            )
+        else:
+            out[asin] = ItemOutcome(
+                "ClientError",
+                None,
+                first.code if first else f"HTTP{code}",
+                first.message if first else f"batched call answered HTTP {code}",
+            )
+    return out

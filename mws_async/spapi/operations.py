@@ -1,0 +1,359 @@
+"""Product Pricing v0 operations as data, their usage plans, and argument validation.
+
+An :class:`SPAPIOperation` says everything about one call: its operationId, HTTP method, path template,
+query / path / body parameters with their enums and list limits, its usage plan and its result model.
+:meth:`SPAPIOperation.prepare` validates every argument before anything is sent and reports every problem
+in one :class:`~mws_async.errors.ClientValidationError` naming the parameter, the limit and the values; the
+client's one generic executor sends the :class:`PreparedRequest` it returns.
+
+Usage plans (rate in requests per second, burst), from the operation descriptions of
+``productPricingV0.json`` and Amazon's announcements: getPricing 0.5/1, getCompetitivePricing 0.5/1,
+getListingOffers 1/2, getItemOffers 0.5/1, getItemOffersBatch 0.1/1 (lowered from 0.5 in July 2023),
+getListingOffersBatch 0.5/1. A plan maps onto the throttler's :class:`~mws_async.throttle.QuotaSpec` as
+``max_quota = burst``, ``restore_amount = rate``, ``restore_period = 1 s``, section ``"SPAPI"``.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final, Literal
+from urllib.parse import quote
+
+from pydantic import BaseModel
+
+from mws_async.errors import ClientValidationError
+from mws_async.spapi import models as m
+from mws_async.throttle import QuotaSpec, QuotaTable
+
+__all__ = [
+    "CUSTOMER_TYPES",
+    "ITEM_CONDITIONS",
+    "ITEM_TYPES",
+    "OFFER_TYPES",
+    "OPERATIONS",
+    "SECTION",
+    "USAGE_PLANS",
+    "PreparedRequest",
+    "SPAPIOperation",
+    "SPParam",
+    "UsagePlan",
+    "spapi_quota_table",
+]
+
+SECTION: Final = "SPAPI"
+"""The QuotaSpec section of every SP-API operation."""
+ITEM_CONDITIONS: Final = ("New", "Used", "Collectible", "Refurbished", "Club")
+CUSTOMER_TYPES: Final = ("Consumer", "Business")
+ITEM_TYPES: Final = ("Asin", "Sku")
+OFFER_TYPES: Final = ("B2C", "B2B")
+BATCH_LIMIT: Final = 20
+
+
+@dataclass(frozen=True, slots=True)
+class UsagePlan:
+    """An SP-API usage plan: ``rate`` requests per second restored into a bucket of ``burst``."""
+
+    rate: float
+    burst: float
+
+    def spec(self, operation: str) -> QuotaSpec:
+        """The throttler spec: ``max_quota=burst``, ``restore_amount=rate``, ``restore_period=1.0``."""
+        return QuotaSpec(SECTION, operation, self.burst, self.rate, 1.0)
+
+
+USAGE_PLANS: Final[Mapping[str, UsagePlan]] = {
+    "getPricing": UsagePlan(0.5, 1),
+    "getCompetitivePricing": UsagePlan(0.5, 1),
+    "getListingOffers": UsagePlan(1.0, 2),
+    "getItemOffers": UsagePlan(0.5, 1),
+    "getItemOffersBatch": UsagePlan(0.1, 1),
+    "getListingOffersBatch": UsagePlan(0.5, 1),
+}
+"""Default usage plans of the Pricing v0 operations (your account's may be higher)."""
+
+
+def spapi_quota_table(plans: Mapping[str, UsagePlan] | None = None) -> QuotaTable:
+    """A :class:`QuotaTable` of the SP-API specs (``"SPAPI.getItemOffersBatch"``...)."""
+    specs = {name: plan.spec(name) for name, plan in (plans or USAGE_PLANS).items()}
+    return QuotaTable({spec.name: spec for spec in specs.values()})
+
+
+ParamKind = Literal["str", "csv", "batch"]
+Location = Literal["query", "path", "body"]
+
+
+@dataclass(frozen=True, slots=True)
+class SPParam:
+    """One argument: Python ``name``, ``wire`` name, where it goes, enum ``choices``, list limits."""
+
+    name: str
+    wire: str
+    location: Location = "query"
+    kind: ParamKind = "str"
+    required: bool = False
+    choices: tuple[str, ...] | None = None
+    max_items: int | None = None
+    min_items: int = 0
+    marketplace: bool = False
+
+    def render(self, value: Any, problems: list[str]) -> str | list[str] | None:
+        """Validate ``value``; the wire text (or list of texts), or None after recording a problem."""
+        if self.kind == "csv":
+            if isinstance(value, str):
+                values = [v.strip() for v in value.split(",")]
+            elif isinstance(value, Sequence):
+                values = [str(v).strip() for v in value]
+            else:
+                problems.append(f"{self.wire} must be a list of strings, got {type(value).__name__}")
+                return None
+            empty = [repr(v) for v in values if not v]
+            if empty:
+                problems.append(f"{self.wire} has empty values")
+                return None
+            if len(values) < self.min_items or (self.max_items is not None and len(values) > self.max_items):
+                shown = ", ".join(values[:3]) + (", ..." if len(values) > 3 else "")
+                problems.append(
+                    f"{self.wire} takes {self.min_items}-{self.max_items} values, got {len(values)} ({shown})"
+                )
+                return None
+            return values
+        if isinstance(value, enum.Enum):
+            value = value.value
+        text = str(value).strip()
+        if not text:
+            problems.append(f"{self.wire} is empty")
+            return None
+        if self.choices is not None and text not in self.choices:
+            problems.append(f"{self.wire}={text!r} is not one of {', '.join(self.choices)}")
+            return None
+        return text
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedRequest:
+    """A validated call, ready to send: method, path (path parameters filled in), query, JSON body."""
+
+    operation: str
+    method: Literal["GET", "POST"]
+    path: str
+    query: tuple[tuple[str, str], ...] = ()
+    body: dict[str, Any] | None = None
+    items: int = 1
+    """How many items the call asks about (ids, or batched requests)."""
+
+
+_MARKETPLACE = SPParam("marketplace_id", "MarketplaceId", required=True, marketplace=True)
+_ITEM_CONDITION = SPParam("item_condition", "ItemCondition", choices=ITEM_CONDITIONS)
+_CUSTOMER_TYPE = SPParam("customer_type", "CustomerType", choices=CUSTOMER_TYPES)
+
+
+@dataclass(frozen=True, slots=True)
+class SPAPIOperation:
+    """One Pricing v0 operation (see the module docstring)."""
+
+    name: str
+    method: Literal["GET", "POST"]
+    path: str
+    params: tuple[SPParam, ...]
+    result: type[BaseModel]
+    batch_of: type[m.BatchRequest] | None = None
+    """For batch operations, the model of one batched request (validated one by one)."""
+    id_lists: tuple[str, ...] = field(default=())
+    """``ItemType``-selected id lists (``Asins``/``Skus``): exactly the one ItemType names is required."""
+
+    @property
+    def plan(self) -> UsagePlan:
+        """The default usage plan."""
+        return USAGE_PLANS[self.name]
+
+    @property
+    def spec(self) -> QuotaSpec:
+        """The default throttler spec."""
+        return self.plan.spec(self.name)
+
+    def prepare(self, args: Mapping[str, Any], *, marketplace_id: str | None = None) -> PreparedRequest:
+        """Validate ``args`` (Python names) and build the request; every problem in one error."""
+        problems: list[str] = []
+        known = {p.name for p in self.params}
+        unknown = sorted(set(args) - known)
+        if unknown:
+            problems.append(f"unknown argument(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+        path = self.path
+        query: list[tuple[str, str]] = []
+        body: dict[str, Any] | None = None
+        items = 1
+        for param in self.params:
+            value = args.get(param.name)
+            if value is None and param.marketplace:
+                value = marketplace_id
+            if value is None:
+                if param.required:
+                    problems.append(f"{param.wire} is required")
+                continue
+            if param.kind == "batch":
+                body, items = self._batch(param, value, problems)
+                continue
+            rendered = param.render(value, problems)
+            if rendered is None:
+                continue
+            if param.location == "path":
+                path = path.replace("{" + param.wire + "}", quote(str(rendered), safe=""))
+            elif isinstance(rendered, list):
+                query.append((param.wire, ",".join(rendered)))
+                items = len(rendered)
+            else:
+                query.append((param.wire, rendered))
+        if self.id_lists:
+            self._check_item_type(args, problems)
+        if problems:
+            raise ClientValidationError(self.name, problems)
+        return PreparedRequest(self.name, self.method, path, tuple(query), body, items)
+
+    def _check_item_type(self, args: Mapping[str, Any], problems: list[str]) -> None:
+        item_type = args.get("item_type")
+        given = [name for name in self.id_lists if args.get(name) is not None]
+        wanted = {"Asin": "asins", "Sku": "skus"}.get(str(getattr(item_type, "value", item_type)))
+        if wanted is None:
+            return  # the ItemType problem itself is already recorded
+        wire = "Asins" if wanted == "asins" else "Skus"
+        if wanted not in given:
+            problems.append(f"ItemType={item_type} requires {wire} (1-{BATCH_LIMIT} values)")
+        other = [g for g in given if g != wanted]
+        if other:
+            problems.append(
+                f"ItemType={item_type} takes {wire} only, not {', '.join(o.capitalize() for o in other)}"
+            )
+
+    def _batch(self, param: SPParam, value: Any, problems: list[str]) -> tuple[dict[str, Any] | None, int]:
+        assert self.batch_of is not None
+        if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
+            problems.append(f"{param.wire} must be a list of requests")
+            return None, 0
+        count = len(value)
+        if not param.min_items <= count <= (param.max_items or count):
+            problems.append(f"{param.wire} takes {param.min_items}-{param.max_items} requests, got {count}")
+            return None, 0
+        rendered: list[dict[str, Any]] = []
+        for n, entry in enumerate(value, 1):
+            try:
+                model = entry if isinstance(entry, self.batch_of) else self.batch_of.model_validate(entry)
+            except ValueError as exc:
+                problems.append(f"{param.wire}[{n}]: {_first_error(exc)}")
+                continue
+            wire = model.to_json_dict()
+            bad = [
+                f"{name}={wire.get(name)!r} is not one of {', '.join(choices)}"
+                for name, choices in (("ItemCondition", ITEM_CONDITIONS), ("CustomerType", CUSTOMER_TYPES))
+                if wire.get(name) is not None and wire[name] not in choices
+            ]
+            problems.extend(f"{param.wire}[{n}]: {b}" for b in bad)
+            rendered.append(wire)
+        return {param.wire: rendered}, count
+
+
+def _first_error(exc: ValueError) -> str:
+    errors = getattr(exc, "errors", None)
+    if callable(errors):
+        found = errors()
+        if found:
+            first = found[0]
+            where = ".".join(str(p) for p in first.get("loc", ()))
+            return f"{where}: {first.get('msg')} (got {first.get('input')!r})"
+    return str(exc).splitlines()[0]
+
+
+_ID_LIST_PARAMS: Final = (
+    SPParam("asins", "Asins", kind="csv", min_items=1, max_items=BATCH_LIMIT),
+    SPParam("skus", "Skus", kind="csv", min_items=1, max_items=BATCH_LIMIT),
+    SPParam("item_type", "ItemType", required=True, choices=ITEM_TYPES),
+)
+
+OPERATIONS: Final[Mapping[str, SPAPIOperation]] = {
+    op.name: op
+    for op in (
+        SPAPIOperation(
+            "getPricing",
+            "GET",
+            "/products/pricing/v0/price",
+            (
+                _MARKETPLACE,
+                *_ID_LIST_PARAMS,
+                _ITEM_CONDITION,
+                SPParam("offer_type", "OfferType", choices=OFFER_TYPES),
+            ),
+            m.GetPricingResponse,
+            id_lists=("asins", "skus"),
+        ),
+        SPAPIOperation(
+            "getCompetitivePricing",
+            "GET",
+            "/products/pricing/v0/competitivePrice",
+            (_MARKETPLACE, *_ID_LIST_PARAMS, _CUSTOMER_TYPE),
+            m.GetPricingResponse,
+            id_lists=("asins", "skus"),
+        ),
+        SPAPIOperation(
+            "getListingOffers",
+            "GET",
+            "/products/pricing/v0/listings/{SellerSKU}/offers",
+            (
+                SPParam("seller_sku", "SellerSKU", location="path", required=True),
+                _MARKETPLACE,
+                SPParam("item_condition", "ItemCondition", required=True, choices=ITEM_CONDITIONS),
+                _CUSTOMER_TYPE,
+            ),
+            m.GetOffersResponse,
+        ),
+        SPAPIOperation(
+            "getItemOffers",
+            "GET",
+            "/products/pricing/v0/items/{Asin}/offers",
+            (
+                SPParam("asin", "Asin", location="path", required=True),
+                _MARKETPLACE,
+                SPParam("item_condition", "ItemCondition", required=True, choices=ITEM_CONDITIONS),
+                _CUSTOMER_TYPE,
+            ),
+            m.GetOffersResponse,
+        ),
+        SPAPIOperation(
+            "getItemOffersBatch",
+            "POST",
+            "/batches/products/pricing/v0/itemOffers",
+            (
+                SPParam(
+                    "requests",
+                    "requests",
+                    location="body",
+                    kind="batch",
+                    required=True,
+                    min_items=1,
+                    max_items=BATCH_LIMIT,
+                ),
+            ),
+            m.GetItemOffersBatchResponse,
+            batch_of=m.ItemOffersRequest,
+        ),
+        SPAPIOperation(
+            "getListingOffersBatch",
+            "POST",
+            "/batches/products/pricing/v0/listingOffers",
+            (
+                SPParam(
+                    "requests",
+                    "requests",
+                    location="body",
+                    kind="batch",
+                    required=True,
+                    min_items=1,
+                    max_items=BATCH_LIMIT,
+                ),
+            ),
+            m.GetListingOffersBatchResponse,
+            batch_of=m.ListingOffersRequest,
+        ),
+    )
+}
+"""The six Pricing v0 operations by operationId."""
