@@ -22,7 +22,8 @@ async def test_mws_and_sp_api_agree_on_competitive_prices() -> None:
     for result in mws_results:
         mws_pricing = result.product.competitive_pricing if result.product else None
         sp = sp_results[result.id]
-        sp_pricing = sp.result.product.competitive_pricing if sp.ok and sp.result and sp.result.product else None
+        sp_product = sp.result.product if sp.ok and sp.result is not None else None
+        sp_pricing = sp_product.competitive_pricing if sp_product is not None else None
         if mws_pricing is None or not mws_pricing.competitive_prices:
             continue
         mws_price = mws_pricing.competitive_prices[0].price
