@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from sandbox.sandbox_signer import call
+from support import FIXTURES
 
 from mws_async.sandbox import Sandbox
 from mws_async.xml import parse, parse_error_response
@@ -15,7 +15,6 @@ from mws_async.xml import parse, parse_error_response
 P = "/Products/2011-10-01"
 ORD = "/Orders/2013-09-01"
 US = "ATVPDKIKX0DER"
-FIXTURES = Path("/work/shared/fixtures")
 
 
 def has_path(node: Any, path: str) -> bool:
