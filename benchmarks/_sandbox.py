@@ -10,35 +10,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import socket
 import sys
 
-import mws_async.sandbox.server as _server
 from mws_async.sandbox import Sandbox
-
-
-class _TcpSocketModule:
-    """``socket`` as ``mws_async.sandbox.server`` sees it, except that sockets are created with
-    ``proto=IPPROTO_TCP``. ``Sandbox.start`` creates its listening socket with proto 0; asyncio only sets
-    TCP_NODELAY on sockets whose proto is IPPROTO_TCP, so accepted connections keep Nagle's algorithm and
-    every keep-alive response (headers and body written separately) stalls ~40 ms on the client's delayed
-    ACK. Reported upstream (sandbox/server.py); worked around here so benchmarks measure clients."""
-
-    def __getattr__(self, name: str) -> object:
-        return getattr(socket, name)
-
-    @staticmethod
-    def socket(
-        family: int = socket.AF_INET, type: int = socket.SOCK_STREAM, proto: int = -1
-    ) -> socket.socket:
-        if proto in (-1, 0) and type == socket.SOCK_STREAM:
-            proto = socket.IPPROTO_TCP
-        return socket.socket(family, type, max(proto, 0))
-
-
-def _patch_nodelay(enabled: bool) -> None:
-    if enabled:
-        _server.socket = _TcpSocketModule()  # type: ignore[assignment]
 
 
 def _stats(sb: Sandbox) -> dict[str, int]:
@@ -53,7 +27,6 @@ def _stats(sb: Sandbox) -> dict[str, int]:
 
 
 async def main(args: argparse.Namespace) -> None:
-    _patch_nodelay(args.nodelay)
     sb = Sandbox(
         seed=args.seed,
         time_scale=args.time_scale,
@@ -93,7 +66,6 @@ def cli() -> None:
     parser.add_argument("--catalog-size", type=int, default=1_000_000)
     parser.add_argument("--order-count", type=int, default=5000)
     parser.add_argument("--log-size", type=int, default=100_000)
-    parser.add_argument("--keep-nagle", dest="nodelay", action="store_false", help="serve as Sandbox does")
     asyncio.run(main(parser.parse_args()))
 
 
