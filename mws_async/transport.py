@@ -196,7 +196,10 @@ class _Retryable(Exception):
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
 
 
-_CONNECT_FAILURES = frozenset({"ClientConnectorError", "ClientConnectorDNSError", "ClientConnectorSSLError"})
+# aiohttp exceptions raised only before anything was written (connecting, DNS, TLS, connect timeout).
+_CONNECT_FAILURES = frozenset(
+    {"ClientConnectorError", "ClientConnectorDNSError", "ClientConnectorSSLError", "ConnectionTimeoutError"}
+)
 
 
 def _not_sent(exc: httpx.TransportError) -> bool:
@@ -249,6 +252,7 @@ class Transport:
         port = self.base_url.port
         self._host_line = self.base_url.host.lower() + (f":{port}" if port else "")
         self._prefix = str(self.base_url).rstrip("/")
+        self._urls: dict[str, httpx.URL] = {}
         self.clock_offset = 0.0
         self._skew_warned = False
 
@@ -298,7 +302,9 @@ class Transport:
 
     def _build(self, request: MWSRequest, credentials: Credentials | None) -> httpx.Request:
         signed = self.signed_query(request, credentials)
-        url = self._prefix + request.section.path
+        url = self._urls.get(request.section.path)
+        if url is None:  # parse each section's URL once, not on every request
+            url = self._urls[request.section.path] = httpx.URL(self._prefix + request.section.path)
         headers = {"User-Agent": self.user_agent}
         if request.body is None:
             headers["Content-Type"] = "application/x-www-form-urlencoded; charset=utf-8"
@@ -307,7 +313,9 @@ class Transport:
         headers["Content-Type"] = request.content_type or "application/octet-stream"
         body = request.body
         content: bytes | AsyncIterator[bytes] = body if isinstance(body, bytes) else body()
-        return self._http.build_request("POST", f"{url}?{signed}", content=content, headers=headers)
+        return self._http.build_request(
+            "POST", url.copy_with(query=signed.encode("ascii")), content=content, headers=headers
+        )
 
     # -- sending -------------------------------------------------------------------------------------
 
@@ -337,8 +345,7 @@ class Transport:
         counts = {"throttle": 0, "error": 0, "skew": 0}
         attempt = 0
 
-        def stop(state: tenacity.RetryCallState) -> bool:
-            exc = state.outcome.exception() if state.outcome else None
+        def give_up(exc: BaseException | None) -> bool:
             if not isinstance(exc, _Retryable):
                 return True
             if exc.kind == "throttle":
@@ -347,8 +354,7 @@ class Transport:
                 return counts["skew"] > 1 or not policy.clock_skew_retry
             return counts["error"] >= policy.max_attempts
 
-        def wait(state: tenacity.RetryCallState) -> float:
-            exc = state.outcome.exception() if state.outcome else None
+        def delay(exc: BaseException | None) -> float:
             assert isinstance(exc, _Retryable)
             if exc.kind == "throttle":
                 # The bucket gate holds the restore time; back off further only on repeats.
@@ -357,40 +363,58 @@ class Transport:
                 return 0.0
             return max(exc.pause, policy.backoff(counts["error"]))
 
-        retrying = tenacity.AsyncRetrying(
-            stop=stop,
-            wait=wait,
-            retry=tenacity.retry_if_exception_type(_Retryable),
-            sleep=self._sleep,
-            reraise=True,
-            before_sleep=self._log_retry(request),
-        )
+        async def one_attempt() -> MWSResponse:
+            nonlocal attempt
+            attempt += 1
+            throttle_wait = 0.0
+            if spec is not None and key is not None:
+                throttle_wait = await self.throttler.acquire(key, spec, request.cost)
+            try:
+                return await self._attempt(request, creds, attempt, throttle_wait, stream=stream)
+            except _Retryable as exc:
+                counts[exc.kind] += 1
+                if exc.kind == "throttle" and spec is not None and key is not None:
+                    err = exc.error
+                    exceeded = isinstance(err, QuotaExceededError)
+                    exc.pause = await self.throttler.throttled(
+                        key,
+                        spec,
+                        request.cost,
+                        quota_exceeded=exceeded,
+                        resets_on=getattr(err, "resets_on", None),
+                    )
+                    if exceeded and exc.pause > policy.max_quota_wait:
+                        raise err from None
+                    # acquire() on the next attempt waits out the bucket; nothing more to sleep here.
+                    exc.pause = 0.0
+                raise
+
         try:
+            # Most calls succeed at once: only a failure pays for building the tenacity machinery.
+            try:
+                return await one_attempt()
+            except _Retryable as first:
+                if give_up(first):
+                    raise
+                pause = delay(first)
+                self._log_retry_now(request, attempt, first, pause)
+                await self._sleep(pause)
+            retrying = tenacity.AsyncRetrying(
+                stop=lambda state: give_up(state.outcome.exception() if state.outcome else None),
+                wait=lambda state: delay(state.outcome.exception() if state.outcome else None),
+                retry=tenacity.retry_if_exception_type(_Retryable),
+                sleep=self._sleep,
+                reraise=True,
+                before_sleep=lambda state: self._log_retry_now(
+                    request,
+                    attempt,
+                    state.outcome.exception() if state.outcome else None,
+                    state.upcoming_sleep,
+                ),
+            )
             async for try_ in retrying:
                 with try_:
-                    attempt += 1
-                    throttle_wait = 0.0
-                    if spec is not None and key is not None:
-                        throttle_wait = await self.throttler.acquire(key, spec, request.cost)
-                    try:
-                        return await self._attempt(request, creds, attempt, throttle_wait, stream=stream)
-                    except _Retryable as exc:
-                        counts[exc.kind] += 1
-                        if exc.kind == "throttle" and spec is not None and key is not None:
-                            err = exc.error
-                            exceeded = isinstance(err, QuotaExceededError)
-                            exc.pause = await self.throttler.throttled(
-                                key,
-                                spec,
-                                request.cost,
-                                quota_exceeded=exceeded,
-                                resets_on=getattr(err, "resets_on", None),
-                            )
-                            if exceeded and exc.pause > policy.max_quota_wait:
-                                raise err from None
-                            # acquire() on the next attempt waits out the bucket; nothing more to sleep here.
-                            exc.pause = 0.0
-                        raise
+                    return await one_attempt()
         except _Retryable as final:
             err = final.error
             if isinstance(err, MWSResponseError):
@@ -400,19 +424,17 @@ class Transport:
             raise err from None
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _log_retry(self, request: MWSRequest) -> Callable[[tenacity.RetryCallState], None]:
-        def before_sleep(state: tenacity.RetryCallState) -> None:
-            exc = state.outcome.exception() if state.outcome else None
-            if isinstance(exc, _Retryable) and logger.isEnabledFor(logging.INFO):
-                logger.info(
-                    "%s attempt %d failed (%s); retrying in %.3fs",
-                    request.action,
-                    state.attempt_number,
-                    type(exc.error).__name__,
-                    state.upcoming_sleep,
-                )
-
-        return before_sleep
+    def _log_retry_now(
+        self, request: MWSRequest, attempt: int, exc: BaseException | None, pause: float
+    ) -> None:
+        if isinstance(exc, _Retryable) and logger.isEnabledFor(logging.INFO):
+            logger.info(
+                "%s attempt %d failed (%s); retrying in %.3fs",
+                request.action,
+                attempt,
+                type(exc.error).__name__,
+                pause,
+            )
 
     async def _attempt(
         self, request: MWSRequest, creds: Credentials, attempt: int, throttle_wait: float, *, stream: bool
