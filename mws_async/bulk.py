@@ -14,11 +14,11 @@ own throttle buckets, so their quotas add up.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final, Generic, Literal, TypeVar
 
-from mws_async.errors import MWSError, MWSResponseError
+from mws_async.errors import MWSResponseError
 from mws_async.identifiers import invalid_reason, normalize
 from mws_async.operations import Operation
 
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from mws_async.client import MWSClient
     from mws_async.credentials import Credentials
 
-__all__ = ["BulkResult", "BulkStats", "BulkTarget", "run_bulk"]
+__all__ = ["BulkResult", "BulkStats", "BulkTarget", "Chunk", "Emit", "Worker", "run_bulk", "stream_bulk"]
 
 T = TypeVar("T")
 Status = Literal["Success", "ClientError", "ServerError", "Invalid", "Failed"]
@@ -126,40 +126,42 @@ def _status(item: Any) -> Status:
     return "Success" if getattr(item, "error", None) is None else "ClientError"
 
 
-async def run_bulk(
-    client: MWSClient,
-    target: BulkTarget,
+Chunk = list[tuple[int, str, str]]
+"""A chunk of ``(index, id as given, normalized id)`` sent in one request."""
+Emit = Callable[[BulkResult[Any]], None]
+Worker = Callable[[Chunk, Emit], Awaitable[None]]
+"""Processes one chunk and emits exactly one :class:`BulkResult` per id of it (never raises)."""
+
+
+async def stream_bulk(
     ids: Iterable[str] | AsyncIterable[str],
     *,
-    credentials: Sequence[Credentials] | None = None,
+    id_type: str,
+    chunk_size: int,
+    workers: Sequence[Worker],
     ordered: bool = False,
-    concurrency: int = 8,
     window: int = DEFAULT_WINDOW,
     stats: BulkStats | None = None,
 ) -> AsyncIterator[BulkResult[Any]]:
-    """Run ``target`` over ``ids`` and yield one :class:`BulkResult` per distinct id (see module docstring).
-
-    ``concurrency`` is the number of requests in flight per seller (the throttler sets the pace; this only
-    needs to cover latency); ``window`` bounds the distinct ids in flight or buffered.
-    """
-    sellers: list[Credentials | None] = list(credentials) if credentials else [None]
-    window = max(window, target.chunk_size * 2)
+    """The pipeline every bulk helper shares: read ids lazily, de-duplicate, validate (``Invalid`` results
+    without a request), chunk, hand chunks to ``workers`` (one task each), and yield one result per
+    distinct id as they complete or, with ``ordered``, in input order. At most ``window`` distinct ids are
+    in flight or buffered at once."""
+    window = max(window, chunk_size * 2)
     stats = stats if stats is not None else BulkStats()
     results: asyncio.Queue[BulkResult[Any] | BaseException | object] = asyncio.Queue()
-    chunks: asyncio.Queue[list[tuple[int, str, str]] | None] = asyncio.Queue(
-        maxsize=max(2, concurrency * len(sellers))
-    )
+    chunks: asyncio.Queue[Chunk | None] = asyncio.Queue(maxsize=max(2, len(workers)))
     permits = asyncio.Semaphore(window)
     total: list[int | None] = [None]
 
     async def produce() -> None:
         seen: set[str] = set()
-        pending: list[tuple[int, str, str]] = []
+        pending: Chunk = []
         index = 0
         try:
             async for raw in _iterate(ids):
                 given = raw.strip()
-                value = normalize(given, target.id_type)
+                value = normalize(given, id_type)
                 if value in seen:
                     stats.duplicates += 1
                     continue
@@ -170,12 +172,12 @@ async def run_bulk(
                     pending = []
                 await permits.acquire()
                 stats.distinct += 1
-                reason = invalid_reason(value, target.id_type)
+                reason = invalid_reason(value, id_type)
                 if reason is not None:
                     results.put_nowait(BulkResult(given, index, "Invalid", None, "InvalidIdentifier", reason))
                 else:
                     pending.append((index, given, value))
-                    if len(pending) >= target.chunk_size:
+                    if len(pending) >= chunk_size:
                         await chunks.put(pending)
                         pending = []
                 index += 1
@@ -187,61 +189,15 @@ async def run_bulk(
         stats.input_done = True
         total[0] = index
         results.put_nowait(_END)
-        for _ in range(concurrency * len(sellers)):
+        for _ in workers:
             await chunks.put(None)
 
-    async def work(creds: Credentials | None) -> None:
-        seller_id = (creds or client.credentials).seller_id
+    async def run_worker(worker: Worker) -> None:
         while (chunk := await chunks.get()) is not None:
-            values = [value for _, _, value in chunk]
-            args = dict(target.fixed)
-            args[target.id_param] = values[0] if target.result_id is None else values
-            stats.requests += 1
-            try:
-                answer = await client.call(target.operation, args, credentials=creds)
-            except MWSError as exc:
-                code = exc.code if isinstance(exc, MWSResponseError) else type(exc).__name__
-                for index, given, value in chunk:
-                    results.put_nowait(
-                        BulkResult(given, index, "Failed", None, code, str(exc), seller_id, value)
-                    )
-                continue
-            except Exception as exc:  # a bug or a model mismatch must not lose the chunk's ids either
-                for index, given, value in chunk:
-                    results.put_nowait(
-                        BulkResult(
-                            given, index, "Failed", None, type(exc).__name__, str(exc), seller_id, value
-                        )
-                    )
-                continue
-            if target.result_id is None:
-                (index, given, value) = chunk[0]
-                results.put_nowait(BulkResult(given, index, "Success", answer, None, None, seller_id, value))
-                continue
-            by_id: dict[str, Any] = {}
-            for item in answer:
-                key = target.result_id(item)
-                if key is not None:
-                    by_id.setdefault(key, item)
-            for index, given, value in chunk:
-                item = by_id.get(value)
-                if item is None:
-                    missing = "no result for this id in the response"
-                    results.put_nowait(
-                        BulkResult(given, index, "Failed", None, "MissingResult", missing, seller_id, value)
-                    )
-                    continue
-                error_code, message = _error_fields(item)
-                results.put_nowait(
-                    BulkResult(given, index, _status(item), item, error_code, message, seller_id, value)
-                )
+            await worker(chunk, results.put_nowait)
 
     tasks = [asyncio.create_task(produce(), name="mws-bulk-producer")]
-    tasks += [
-        asyncio.create_task(work(creds), name=f"mws-bulk-worker-{n}")
-        for creds in sellers
-        for n in range(concurrency)
-    ]
+    tasks += [asyncio.create_task(run_worker(w), name=f"mws-bulk-worker-{n}") for n, w in enumerate(workers)]
     buffer: dict[int, BulkResult[Any]] = {}
     next_index = 0
     emitted = 0
@@ -266,9 +222,73 @@ async def run_bulk(
                 emitted += 1
                 permits.release()
                 yield ready
-            if total[0] is not None and emitted >= total[0]:
-                break
     finally:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+
+
+def run_bulk(
+    client: MWSClient,
+    target: BulkTarget,
+    ids: Iterable[str] | AsyncIterable[str],
+    *,
+    credentials: Sequence[Credentials] | None = None,
+    ordered: bool = False,
+    concurrency: int = 8,
+    window: int = DEFAULT_WINDOW,
+    stats: BulkStats | None = None,
+) -> AsyncIterator[BulkResult[Any]]:
+    """Run ``target`` over ``ids`` and yield one :class:`BulkResult` per distinct id (see module docstring).
+
+    ``concurrency`` is the number of requests in flight per seller (the throttler sets the pace; this only
+    needs to cover latency); ``window`` bounds the distinct ids in flight or buffered.
+    """
+    stats = stats if stats is not None else BulkStats()
+    sellers: list[Credentials | None] = list(credentials) if credentials else [None]
+
+    def worker_for(creds: Credentials | None) -> Worker:
+        seller_id = (creds or client.credentials).seller_id
+
+        async def work(chunk: Chunk, emit: Emit) -> None:
+            values = [value for _, _, value in chunk]
+            args = dict(target.fixed)
+            args[target.id_param] = values[0] if target.result_id is None else values
+            stats.requests += 1
+            try:
+                answer = await client.call(target.operation, args, credentials=creds)
+            except Exception as exc:  # after retries; a bug or a model mismatch must not lose ids either
+                code = exc.code if isinstance(exc, MWSResponseError) else type(exc).__name__
+                for index, given, value in chunk:
+                    emit(BulkResult(given, index, "Failed", None, code, str(exc), seller_id, value))
+                return
+            if target.result_id is None:
+                (index, given, value) = chunk[0]
+                emit(BulkResult(given, index, "Success", answer, None, None, seller_id, value))
+                return
+            by_id: dict[str, Any] = {}
+            for item in answer:
+                key = target.result_id(item)
+                if key is not None:
+                    by_id.setdefault(key, item)
+            for index, given, value in chunk:
+                item = by_id.get(value)
+                if item is None:
+                    missing = "no result for this id in the response"
+                    emit(BulkResult(given, index, "Failed", None, "MissingResult", missing, seller_id, value))
+                    continue
+                error_code, message = _error_fields(item)
+                emit(BulkResult(given, index, _status(item), item, error_code, message, seller_id, value))
+
+        return work
+
+    workers = [worker_for(creds) for creds in sellers for _ in range(concurrency)]
+    return stream_bulk(
+        ids,
+        id_type=target.id_type,
+        chunk_size=target.chunk_size,
+        workers=workers,
+        ordered=ordered,
+        window=window,
+        stats=stats,
+    )
