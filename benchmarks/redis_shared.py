@@ -205,7 +205,7 @@ def run(
     from benchmarks import _support as S
 
     sys.path.insert(0, str(REPO / "tests"))
-    from redis_server import RedisServer
+    from redis_server import RedisServer  # type: ignore[import-not-found]  # tests/, put on sys.path above
 
     out: list[dict[str, Any]] = []
     with RedisServer() as redis, S.sandbox_process(time_scale=time_scale, throttling=True) as sb:

@@ -1,0 +1,846 @@
+"""The Redis throttle backend: one seller's quota shared by many processes and hosts.
+
+Select it with ``MWSClient(..., throttle=RedisThrottle(url="redis://host:6379/0"))``, or from the environment
+with :func:`backend_from_env` (``MWS_ASYNC_REDIS_URL``; see :meth:`RedisThrottle.from_env`). It needs the
+``redis`` package (``pip install mws-async[redis]``).
+
+Semantics are the in-memory backend's (:mod:`mws_async.throttle.memory`): the same burst bucket (GCRA form of
+aiolimiter's leaky bucket, :class:`~mws_async.throttle.bucket.TokenBucket`), the same hourly bucket and hourly
+window learnt from ``x-mws-quota-*`` headers, the same ``mark_empty`` gate, the same safety margins
+(``rate_margin``, the latency ``hold`` and its learning on throttles) and time scale. The arithmetic is one
+**Lua script** run atomically by the server (``EVALSHA``; loaded once, reloaded after ``NOSCRIPT``), on the
+**server's clock** (``redis.call('TIME')``), so hosts whose clocks disagree still agree on the buckets.
+
+Keys, per bucket ``(host, SellerId, AWSAccessKeyId, group)`` (the access key id only as
+:attr:`~mws_async.throttle.base.ThrottleKey.key_hash`, never in clear)::
+
+    mws-async:v1:{<host>|<seller>|<key_hash[:32]>|<group>}:s   hash: bucket state, ticket costs
+    mws-async:v1:{...}:q                                       zset: waiting tickets, by arrival
+    mws-async:v1:{...}:l                                       zset: ticket leases (deadline)
+
+(the braces are a Redis Cluster hash tag: the three keys live on one shard). Every write sets ``PEXPIRE`` on
+all three to the time until the state is idle again (buckets full, no gate, no window, no lease) plus
+``expiry_margin``: an idle key is forgotten, as a fresh one would be identical.
+
+Fairness: a local ``asyncio.Lock`` per key makes one task per process (the lock holder, in arrival order)
+talk to Redis for that key; across processes a **ticket queue in Redis** orders the waiting holders by
+arrival. A request is admitted only when nobody waits or it is at the head of the queue; everybody else is
+told how long until its turn, computed by replaying the queue ahead of it on the bucket (so waits are slept,
+never polled: one round trip per admission plus one per wake-up). A ticket carries a lease
+(``its wait + ticket_lease``) renewed on each call, so a crashed process blocks the queue for at most
+``ticket_lease`` seconds; a cancelled waiter removes its ticket (``leave``). A 20-item batch is therefore
+never starved by another process's 1-item calls.
+
+Failure behaviour (``on_unavailable``), when Redis cannot be reached (connection refused or lost, timeout):
+
+- ``"fail"`` (default): :meth:`acquire` raises :class:`ThrottleBackendUnavailable` (an
+  :class:`~mws_async.errors.MWSError`; its message names the URL without the password). No request is sent
+  unthrottled. ``mark_empty`` / ``observe_hourly`` never raise (they correct a state nobody can read while
+  Redis is down; a response already received is never thrown away), they log a warning.
+- ``"local"``: this process carries on with a :class:`~mws_async.throttle.memory.MemoryThrottle` whose
+  capacity, restore rate and hourly quota are divided by ``expected_processes`` (a cost above that capacity
+  still fits: the local capacity is at least the largest cost seen for the group), so the processes together
+  stay within the quota while they cannot coordinate.
+
+Either way Redis is retried at most every ``retry_interval`` seconds (no connection attempt in between, so
+failing is fast); once it answers, the backend switches back. When switching back from ``"local"``, each
+bucket used locally lowers the shared bucket to what the processes may have left
+(``capacity - expected_processes * local use``), because a restarted Redis comes back with full buckets.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import logging
+import math
+import os
+import time
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, Literal
+from urllib.parse import urlsplit, urlunsplit
+
+from mws_async.errors import ConfigurationError, MWSError, QuotaCostError
+from mws_async.throttle.base import HOUR, QuotaHeaders, ThrottleBackend, ThrottleKey, seconds_until_reset
+from mws_async.throttle.bucket import EPSILON
+from mws_async.throttle.memory import (
+    _MIN_LEARNED_HOLD,
+    _UNKNOWN_RESET,
+    DEFAULT_LATENCY_FRACTION,
+    DEFAULT_RATE_MARGIN,
+    MAX_LATENCY_MARGIN,
+    MemoryThrottle,
+)
+from mws_async.throttle.quotas import QuotaSpec
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
+
+__all__ = [
+    "ENV_ON_UNAVAILABLE",
+    "ENV_PROCESSES",
+    "ENV_URL",
+    "LUA_SCRIPT",
+    "OnUnavailable",
+    "RedisThrottle",
+    "ThrottleBackendUnavailable",
+    "backend_from_env",
+    "redact_url",
+]
+
+logger = logging.getLogger("mws_async.throttle.redis")
+
+#: Environment variable naming the Redis URL (``redis://[:password@]host:port/db``, ``rediss://`` ...).
+ENV_URL = "MWS_ASYNC_REDIS_URL"
+#: Optional: ``fail`` (default) or ``local``, see :class:`RedisThrottle`.
+ENV_ON_UNAVAILABLE = "MWS_ASYNC_REDIS_ON_UNAVAILABLE"
+#: Optional: ``expected_processes`` for the ``local`` fallback (default 4).
+ENV_PROCESSES = "MWS_ASYNC_REDIS_PROCESSES"
+
+OnUnavailable = Literal["fail", "local"]
+
+_TIME_EPSILON = 1e-9
+
+
+class ThrottleBackendUnavailable(MWSError):
+    """The shared throttle store cannot be reached (and ``on_unavailable="fail"``).
+
+    ``url`` is the store's URL without its password, ``reason`` the connection error, ``retry_in`` the seconds
+    before the next connection attempt (calls until then fail at once, without touching the network).
+    """
+
+    def __init__(self, url: str, reason: str, retry_in: float) -> None:
+        self.url = url
+        self.reason = reason
+        self.retry_in = retry_in
+        super().__init__(
+            f"throttle backend Redis at {url} is unavailable ({reason}); no request is sent unthrottled. "
+            f"Retrying the connection in at most {retry_in:g} s (or use on_unavailable='local')"
+        )
+
+
+def redact_url(url: str) -> str:
+    """``url`` with any password replaced by ``***`` (``redis://user:***@host:6379/0``)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "<unparsable redis url>"
+    if parts.password is None:
+        return url
+    user = parts.username or ""
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    netloc = f"{user}:***@{host}" + (f":{parts.port}" if parts.port is not None else "")
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+#: The one server-side script. KEYS: state hash, ticket queue (zset by arrival), ticket leases (zset by
+#: deadline). ARGV: op, now override ('' = server TIME), burst capacity Q, burst rate r (scaled, margin
+#: applied), spec hourly quota (0 = none), hourly rate per unit of capacity, hold, ticket, expiry margin, then
+#: per op: acquire (cost, lease, poll) | mark_empty (pause, learn 0/1, max learned hold, hold cap of the spec)
+#: | observe (max, remaining, resets_on epoch, delay, unknown-reset pause; '' = absent) | limit (available)
+#: | leave (). Returns {flag, value}: acquire {'0', '0'} admitted or {'1', wait}; mark_empty {'0', learned
+#: hold}; others {'0', '0'}. Times are seconds (floats written with %.17g, read with tonumber).
+LUA_SCRIPT = r"""
+local EPS = 1e-9
+local TEPS = 1e-9
+local NEG = -math.huge
+local op = ARGV[1]
+local now
+if ARGV[2] ~= '' then
+  now = tonumber(ARGV[2])
+else
+  local t = redis.call('TIME')
+  now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+end
+local Q = tonumber(ARGV[3])
+local r = tonumber(ARGV[4])
+local hspec = tonumber(ARGV[5])
+local hfactor = tonumber(ARGV[6])
+local hold_arg = tonumber(ARGV[7])
+local me = ARGV[8]
+local margin = tonumber(ARGV[9])
+local params = ARGV[3] .. ',' .. ARGV[4] .. ',' .. ARGV[5] .. ',' .. ARGV[6]
+
+local function fmt(x) return string.format('%.17g', x) end
+
+local raw = redis.call('HGETALL', KEYS[1])
+local s = {}
+for i = 1, #raw, 2 do s[raw[i]] = raw[i + 1] end
+local function num(name, default)
+  local v = s[name]
+  if v then return tonumber(v) end
+  return default
+end
+
+-- bucket arithmetic: TokenBucket in GCRA form; F = time the bucket is full again (NEG = full)
+local function level(rate, F, t) return math.max(0, rate * (F - t)) end
+local function bwait(cap, rate, F, c, t)
+  if cap - level(rate, F, t) + EPS >= c then return 0 end
+  return math.max(0, F - (cap - c) / rate - t)
+end
+local function resized(oldrate, F, cap, rate, t)
+  local used = math.min(level(oldrate, F, t), cap)
+  if used > EPS then return t + used / rate end
+  return NEG
+end
+
+local st = {
+  F = num('F', NEG), h = num('h', 0), HQ = num('HQ', 0), Hr = num('Hr', 0), HF = num('HF', NEG),
+  gate = num('gate', NEG), wend = num('wend', nil), wrem = num('wrem', 0), wres = num('wres', nil),
+  seq = num('seq', 0), Q = num('Q', Q), r = num('r', r),
+}
+if s.p == nil then
+  st.Q, st.r = Q, r
+  if hspec > 0 then st.HQ, st.Hr, st.HF = hspec, hspec * hfactor, NEG end
+elseif s.p ~= params then
+  -- same key, other numbers (an override, a new time scale): keep what is used
+  st.F = resized(st.r, st.F, Q, r, now)
+  st.Q, st.r = Q, r
+  if hspec <= 0 then
+    st.HQ, st.Hr, st.HF = 0, 0, NEG
+  elseif st.HQ > 0 then
+    st.HF = resized(st.Hr, st.HF, hspec, hspec * hfactor, now)
+    st.HQ, st.Hr = hspec, hspec * hfactor
+  else
+    st.HQ, st.Hr, st.HF = hspec, hspec * hfactor, NEG
+  end
+end
+local hold = math.max(hold_arg, st.h)
+
+local function expire(x, t)
+  if x.wend and t >= x.wend - TEPS then
+    x.wend, x.wres = nil, nil
+    if x.HQ > 0 then x.HF = NEG end
+  end
+end
+local function wait_time(x, c, t)
+  expire(x, t)
+  local w = math.max(0, x.gate - t, bwait(x.Q, x.r, x.F, c, t))
+  local hw = 0
+  if x.HQ > 0 then hw = bwait(x.HQ, x.Hr, x.HF, 1, t) end
+  if x.wend then
+    local u = x.wend - t
+    hw = math.min(hw, u)
+    if x.wrem < 1 - EPS then hw = u end
+  end
+  return math.max(w, hw)
+end
+local function take(x, c, t)
+  x.F = math.max(x.F, t + hold) + c / x.r
+  if x.HQ > 0 then x.HF = math.max(x.HF, t) + 1 / x.Hr end
+  if x.wend then x.wrem = x.wrem - 1 end
+end
+local function copy(x)
+  local y = {}
+  for k, v in pairs(x) do y[k] = v end
+  return y
+end
+local function drop(m)
+  redis.call('ZREM', KEYS[2], m)
+  redis.call('ZREM', KEYS[3], m)
+  redis.call('HDEL', KEYS[1], 'c:' .. m)
+end
+
+local function save()
+  local set = {'p', params, 'Q', fmt(st.Q), 'r', fmt(st.r), 'h', fmt(st.h), 'HQ', fmt(st.HQ),
+               'Hr', fmt(st.Hr), 'wrem', fmt(st.wrem), 'seq', fmt(st.seq)}
+  local del = {}
+  local latest = NEG
+  for _, name in ipairs({'F', 'HF', 'gate', 'wend', 'wres'}) do
+    local v = st[name]
+    if v == nil or v == NEG then
+      table.insert(del, name)
+    else
+      table.insert(set, name)
+      table.insert(set, fmt(v))
+      if name ~= 'wres' then latest = math.max(latest, v) end
+    end
+  end
+  if #del > 0 then redis.call('HDEL', KEYS[1], unpack(del)) end
+  redis.call('HSET', KEYS[1], unpack(set))
+  local last = redis.call('ZRANGE', KEYS[3], -1, -1, 'WITHSCORES')
+  if #last == 2 then latest = math.max(latest, tonumber(last[2])) end
+  local ttl = math.max(latest - now, 0) + margin
+  local ms = math.ceil(ttl * 1000)
+  for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ms) end
+end
+
+-- tickets whose lease ran out belong to waiters that died: forget them
+local dead = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', '(' .. fmt(now))
+for _, m in ipairs(dead) do drop(m) end
+
+if op == 'acquire' then
+  local c = tonumber(ARGV[10])
+  local lease = tonumber(ARGV[11])
+  local poll = tonumber(ARGV[12])
+  local queue = redis.call('ZRANGE', KEYS[2], 0, -1)
+  local pos = nil
+  for i, m in ipairs(queue) do
+    if m == me then pos = i break end
+  end
+  local wait
+  if #queue == 0 or pos == 1 then
+    wait = wait_time(st, c, now)
+    if wait <= TEPS then
+      take(st, c, now)
+      if pos then drop(me) end
+      save()
+      return {'0', '0'}
+    end
+  else
+    -- replay the tickets ahead of this one on a copy of the state: when would this one's turn come?
+    local x = copy(st)
+    local t = now
+    local ahead = (pos or (#queue + 1)) - 1
+    for i = 1, ahead do
+      local cm = tonumber(s['c:' .. queue[i]] or '1')
+      t = t + wait_time(x, cm, t)
+      take(x, cm, t)
+    end
+    wait = math.max(t + wait_time(x, c, t) - now, poll)
+  end
+  if not pos then
+    st.seq = st.seq + 1
+    redis.call('ZADD', KEYS[2], st.seq, me)
+  end
+  redis.call('HSET', KEYS[1], 'c:' .. me, fmt(c))
+  redis.call('ZADD', KEYS[3], fmt(now + wait + lease), me)
+  save()
+  return {'1', fmt(wait)}
+elseif op == 'mark_empty' then
+  local pause = tonumber(ARGV[10])
+  st.F = math.max(st.F, now + st.Q / st.r)
+  st.gate = math.max(st.gate, now + math.max(0, pause))
+  local learned = 0
+  if ARGV[11] == '1' then
+    learned = math.min(tonumber(ARGV[12]), math.max(2 * hold, tonumber(ARGV[14])))
+    st.h = math.max(st.h, math.min(learned, tonumber(ARGV[13])))
+  end
+  save()
+  return {'0', fmt(learned)}
+elseif op == 'observe' then
+  local hmax = tonumber(ARGV[10])
+  local remaining = tonumber(ARGV[11])
+  local resets = tonumber(ARGV[12])
+  local delay = tonumber(ARGV[13])
+  local unknown = tonumber(ARGV[14])
+  if hmax and hmax >= 1 then
+    if st.HQ <= 0 then
+      st.HQ, st.Hr, st.HF = hmax, hmax * hfactor, NEG
+    elseif math.abs(st.HQ - hmax) > EPS then
+      st.HF = resized(st.Hr, st.HF, hmax, hmax * hfactor, now)
+      st.HQ, st.Hr = hmax, hmax * hfactor
+    end
+  end
+  if remaining ~= nil then
+    if resets ~= nil and delay <= 0 then
+      if remaining >= 1 then
+        save()
+        return {'0', '0'}
+      end
+      resets = nil
+    end
+    if resets ~= nil then
+      expire(st, now)
+      local known = st.wres
+      if known ~= nil and resets < known then
+        save()
+        return {'0', '0'}
+      end
+      if known ~= nil and resets == known then
+        st.wrem = math.min(st.wrem, remaining)
+      else
+        if known ~= nil and st.HQ > 0 then st.HF = NEG end
+        local avail = remaining
+        if st.HQ > 0 then avail = st.HQ - level(st.Hr, st.HF, now) end
+        st.wrem = math.min(remaining, avail)
+        st.wend = now + delay
+        st.wres = resets
+      end
+    elseif st.HQ > 0 then
+      local a = math.min(math.max(remaining, 0), st.HQ)
+      st.HF = math.max(st.HF, now + (st.HQ - a) / st.Hr)
+    elseif remaining < 1 then
+      st.gate = math.max(st.gate, now + unknown)
+    end
+  end
+  save()
+  return {'0', '0'}
+elseif op == 'limit' then
+  local a = math.min(math.max(tonumber(ARGV[10]), 0), st.Q)
+  st.F = math.max(st.F, now + (st.Q - a) / st.r)
+  save()
+  return {'0', '0'}
+elseif op == 'leave' then
+  drop(me)
+  save()
+  return {'0', '0'}
+end
+return redis.error_reply('mws-async throttle script: unknown op ' .. tostring(op))
+"""
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _arg(value: float | None) -> str:
+    return "" if value is None else repr(float(value))
+
+
+class _Unavailable(Exception):
+    """Internal: Redis could not be reached (or is inside its retry interval)."""
+
+
+class RedisThrottle:
+    """:class:`~mws_async.throttle.base.ThrottleBackend` whose buckets live in Redis (see the module doc).
+
+    Args:
+        url: ``redis://[[user]:password@]host[:port][/db]`` (or ``rediss://``, ``unix://``). Needed unless
+            ``client`` is given.
+        client: an existing ``redis.asyncio.Redis`` to use instead (not closed by :meth:`aclose`).
+        namespace: key prefix; default ``mws-async:v1``.
+        rate_margin, latency_margin: the in-memory backend's safety margins (same defaults and meaning); a
+            throttle widens the hold for this process's keys and, stored with the bucket, for every process.
+        min_latency_margin: floor of the default hold (``latency_margin=None``), 10 ms: requests admitted by
+            different processes reach MWS with a wider spread of delays (separate event loops, CPU
+            scheduling between processes) than one process's do. It only matters for a time-scaled
+            sandbox (at scale 1 the default hold is already ``min(0.25 s, 2 % of Q / r)``, 80 ms or more).
+        on_unavailable: ``"fail"`` (raise :class:`ThrottleBackendUnavailable`) or ``"local"`` (a conservative
+            per-process bucket, ``expected_processes`` times smaller) while Redis is unreachable.
+        expected_processes: how many processes share the quota, for the ``"local"`` fallback.
+        retry_interval: seconds between connection attempts while Redis is down.
+        connect_timeout, command_timeout: socket timeouts (seconds) of the Redis connection.
+        ticket_lease: seconds a waiting ticket outlives its computed wait before it is dropped (a crashed
+            process blocks the key at most this long).
+        poll_interval: a waiter whose turn is due while the head of the queue has not come back yet re-asks
+            after this many seconds.
+        expiry_margin: seconds an idle key is kept before it expires.
+        wall_clock: current UTC time, to turn ``x-mws-quota-resetsOn`` into a delay (injectable for tests).
+        clock: **tests only**: a clock to use instead of the server's ``TIME`` (sent as the script's
+            ``now`` override, so tests can move time while Redis's clock cannot be stepped).
+    """
+
+    def __init__(
+        self,
+        url: str | None = None,
+        *,
+        client: Redis | None = None,
+        namespace: str = "mws-async:v1",
+        rate_margin: float = DEFAULT_RATE_MARGIN,
+        latency_margin: float | None = None,
+        min_latency_margin: float = 0.01,
+        on_unavailable: OnUnavailable = "fail",
+        expected_processes: int = 4,
+        retry_interval: float = 5.0,
+        connect_timeout: float = 1.0,
+        command_timeout: float = 2.0,
+        ticket_lease: float = 2.0,
+        poll_interval: float = 0.002,
+        expiry_margin: float = 10.0,
+        wall_clock: Callable[[], datetime] | None = None,
+        clock: Callable[[], float] | None = None,
+    ) -> None:
+        if url is None and client is None:
+            raise ConfigurationError(f"RedisThrottle needs a url (or set {ENV_URL}) or a client")
+        if on_unavailable not in ("fail", "local"):
+            raise ConfigurationError(f"on_unavailable must be 'fail' or 'local', got {on_unavailable!r}")
+        if not 0 <= rate_margin < 1:
+            raise ConfigurationError("rate_margin must be in [0, 1)")
+        if latency_margin is not None and latency_margin < 0:
+            raise ConfigurationError("latency_margin must be >= 0")
+        if expected_processes < 1:
+            raise ConfigurationError("expected_processes must be >= 1")
+        if retry_interval < 0 or ticket_lease <= 0 or poll_interval <= 0 or expiry_margin <= 0:
+            raise ConfigurationError("retry_interval, ticket_lease, poll_interval, expiry_margin must be > 0")
+        self.url = url
+        self.safe_url = redact_url(url) if url is not None else repr(client)
+        self.namespace = namespace.rstrip(":")
+        self.rate_margin = rate_margin
+        self.latency_margin = latency_margin
+        self.min_latency_margin = min_latency_margin
+        self.on_unavailable: OnUnavailable = on_unavailable
+        self.expected_processes = expected_processes
+        self.retry_interval = retry_interval
+        self.connect_timeout = connect_timeout
+        self.command_timeout = command_timeout
+        self.ticket_lease = ticket_lease
+        self.poll_interval = poll_interval
+        self.expiry_margin = expiry_margin
+        self._wall = wall_clock or _utcnow
+        self._clock = clock
+        self._given_client = client
+        self._client: Redis | None = client
+        self._sha: str | None = None
+        self._id = uuid.uuid4().hex[:16]
+        self._tickets = itertools.count(1)
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._locks: dict[ThrottleKey, asyncio.Lock] = {}
+        self._learned_hold = 0.0
+        # Failure state: None while Redis answers; else the monotonic time of the next connection attempt.
+        self._retry_at: float | None = None
+        self._last_error = ""
+        self._local = MemoryThrottle(
+            rate_margin=rate_margin, latency_margin=latency_margin, wall_clock=self._wall
+        )
+        self._local_keys: dict[ThrottleKey, tuple[QuotaSpec, float]] = {}
+        self._max_cost: dict[str, float] = {}
+        self.fallbacks = 0  # times this backend switched to "unavailable"
+        self.recoveries = 0  # times it switched back
+
+    # -- construction from the environment ----------------------------------------------------------------
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **kwargs: Any) -> RedisThrottle:
+        """A backend from ``MWS_ASYNC_REDIS_URL`` (required), ``MWS_ASYNC_REDIS_ON_UNAVAILABLE`` (``fail`` |
+        ``local``) and ``MWS_ASYNC_REDIS_PROCESSES`` (``expected_processes``); ``kwargs`` win over them.
+
+        Raises :class:`~mws_async.errors.ConfigurationError` when the URL is not set or a value is invalid.
+        """
+        env = os.environ if environ is None else environ
+        url = env.get(ENV_URL, "").strip()
+        if not url:
+            raise ConfigurationError(f"{ENV_URL} is not set")
+        mode = env.get(ENV_ON_UNAVAILABLE, "").strip().lower()
+        if mode and "on_unavailable" not in kwargs:
+            if mode not in ("fail", "local"):
+                raise ConfigurationError(f"{ENV_ON_UNAVAILABLE} must be 'fail' or 'local', got {mode!r}")
+            kwargs["on_unavailable"] = mode
+        processes = env.get(ENV_PROCESSES, "").strip()
+        if processes and "expected_processes" not in kwargs:
+            try:
+                kwargs["expected_processes"] = int(processes)
+            except ValueError:
+                raise ConfigurationError(f"{ENV_PROCESSES} must be an integer, got {processes!r}") from None
+        return cls(url, **kwargs)
+
+    # -- the ThrottleBackend interface --------------------------------------------------------------------
+
+    async def acquire(self, key: ThrottleKey, spec: QuotaSpec, cost: float, time_scale: float = 1.0) -> float:
+        """Wait until ``cost`` burst units and one hourly request are free in Redis, take both; return the
+        seconds waited.
+
+        Raises :class:`~mws_async.errors.QuotaCostError` at once if ``cost > spec.max_quota``, and
+        :class:`ThrottleBackendUnavailable` if Redis is unreachable with ``on_unavailable="fail"``.
+        Cancelling a waiter takes nothing (its ticket leaves the queue).
+        """
+        if not cost <= spec.max_quota + EPSILON:  # also refuses NaN
+            raise QuotaCostError(spec.group_key, cost, spec.max_quota)
+        if cost < 0:
+            raise ValueError(f"cost must be >= 0, got {cost!r}")
+        loop = self._bind()
+        start = loop.time()
+        lock = self._locks.get(key)
+        if lock is None:
+            lock = self._locks[key] = asyncio.Lock()
+        ticket = f"{self._id}:{next(self._tickets)}"
+        enqueued = False
+        waited = False  # admitted at the first call (no sleep, no queue): report 0, as the memory backend
+        if lock.locked():
+            waited = True
+        async with lock:
+            try:
+                while True:
+                    try:
+                        flag, value = await self._run(
+                            key,
+                            spec,
+                            time_scale,
+                            "acquire",
+                            ticket,
+                            cost,
+                            self.ticket_lease,
+                            self.poll_interval,
+                        )
+                    except _Unavailable:
+                        enqueued = False
+                        waited = await self._acquire_local(key, spec, cost, time_scale) > 0 or waited
+                        break
+                    if flag == "0":
+                        enqueued = False
+                        break
+                    enqueued = waited = True
+                    await asyncio.sleep(float(value))
+            finally:
+                if enqueued:
+                    await self._leave(key, spec, time_scale, ticket)
+        return loop.time() - start if waited else 0.0
+
+    async def mark_empty(
+        self, key: ThrottleKey, spec: QuotaSpec, pause: float, time_scale: float = 1.0
+    ) -> None:
+        """Empty the shared burst bucket now (server time) and set its gate ``pause`` seconds ahead.
+
+        Every process waiting on ``key`` pauses. A throttle also widens the latency hold (memory backend)."""
+        learn = self.latency_margin is None
+        try:
+            _, value = await self._run(
+                key,
+                spec,
+                time_scale,
+                "mark_empty",
+                "",
+                max(0.0, pause),
+                "1" if learn else "0",
+                MAX_LATENCY_MARGIN,
+                self._hold_cap(spec, time_scale),
+                _MIN_LEARNED_HOLD,
+            )
+        except (_Unavailable, ThrottleBackendUnavailable):
+            if self.on_unavailable == "local":
+                await self._local.mark_empty(key, self._local_spec(spec, 0.0), pause, time_scale)
+                self._local_keys[key] = (spec, time_scale)
+            else:
+                logger.warning("mark_empty on %r not recorded: Redis at %s unavailable", key, self.safe_url)
+            return
+        if learn:
+            self._learned_hold = max(self._learned_hold, float(value))
+
+    async def observe_hourly(
+        self, key: ThrottleKey, spec: QuotaSpec, headers: QuotaHeaders, time_scale: float = 1.0
+    ) -> None:
+        """Correct the shared hourly model from quota headers (same rules as
+        :meth:`MemoryThrottle.observe_hourly <mws_async.throttle.memory.MemoryThrottle.observe_hourly>`).
+
+        The reset time is turned into a delay with this host's wall clock (``resetsOn`` comes from MWS's
+        clock, not Redis's); the window end is then stored on the server's clock.
+        """
+        resets_on = headers.resets_on
+        delay = seconds_until_reset(resets_on, self._wall(), time_scale) if resets_on is not None else 0.0
+        try:
+            await self._run(
+                key,
+                spec,
+                time_scale,
+                "observe",
+                "",
+                _arg(headers.max),
+                _arg(headers.remaining),
+                _arg(resets_on.timestamp() if resets_on is not None else None),
+                delay,
+                _UNKNOWN_RESET / time_scale,
+            )
+        except (_Unavailable, ThrottleBackendUnavailable):
+            if self.on_unavailable == "local":
+                local = self._local_spec(spec, 0.0)
+                await self._local.observe_hourly(key, local, headers, time_scale)
+                self._local_keys[key] = (spec, time_scale)
+            else:
+                logger.warning(
+                    "quota headers for %r not recorded: Redis at %s unavailable", key, self.safe_url
+                )
+
+    async def aclose(self) -> None:
+        """Close the connection pool (unless the client was given) and the local fallback."""
+        client, self._client = self._client, self._given_client
+        if client is not None and client is not self._given_client:
+            await client.aclose()
+        await self._local.aclose()
+        self._locks.clear()
+
+    # -- introspection ------------------------------------------------------------------------------------
+
+    @property
+    def available_now(self) -> bool:
+        """``False`` while Redis is considered down (the fallback or the error is in use)."""
+        return self._retry_at is None
+
+    def redis_key(self, key: ThrottleKey) -> str:
+        """The Redis key prefix of ``key``'s bucket (``<namespace>:{host|seller|keyhash|group}``)."""
+        tag = "|".join((key.host, key.seller_id, key.key_hash[:32], key.group)).replace("}", ")")
+        return f"{self.namespace}:{{{tag}}}"
+
+    def __repr__(self) -> str:
+        state = "up" if self._retry_at is None else "unavailable"
+        return f"<RedisThrottle {self.safe_url} {state} on_unavailable={self.on_unavailable}>"
+
+    # -- internals ----------------------------------------------------------------------------------------
+
+    def _bind(self) -> asyncio.AbstractEventLoop:
+        loop = asyncio.get_running_loop()
+        if loop is not self._loop:
+            # Locks and pooled connections belong to one loop (the memory backend starts afresh too).
+            self._locks.clear()
+            if self._loop is not None and self._given_client is None:
+                self._client = None
+            self._loop = loop
+        return loop
+
+    def _redis(self) -> Redis:
+        if self._client is None:
+            try:
+                from redis.asyncio import Redis
+                from redis.asyncio.retry import Retry
+                from redis.backoff import NoBackoff
+            except ImportError:  # pragma: no cover - depends on the environment
+                raise ConfigurationError(
+                    "RedisThrottle needs the redis package: pip install 'mws-async[redis]'"
+                ) from None
+            assert self.url is not None
+            self._client = Redis.from_url(
+                self.url,
+                decode_responses=True,
+                socket_connect_timeout=self.connect_timeout,
+                socket_timeout=self.command_timeout,
+                # One immediate retry on a fresh connection (a pooled one dies when Redis restarts).
+                retry=Retry(NoBackoff(), 1),
+            )
+        return self._client
+
+    def _hold(self, spec: QuotaSpec, time_scale: float) -> float:
+        if self.latency_margin is not None:
+            return self.latency_margin
+        full_refill = spec.max_quota / (spec.restore_rate * time_scale)
+        cap = self._hold_cap(spec, time_scale)
+        default = min(cap, max(self.min_latency_margin, DEFAULT_LATENCY_FRACTION * full_refill))
+        return max(default, min(self._learned_hold, cap))
+
+    @staticmethod
+    def _hold_cap(spec: QuotaSpec, time_scale: float) -> float:
+        return min(MAX_LATENCY_MARGIN, spec.max_quota / (spec.restore_rate * time_scale))
+
+    def _argv(self, spec: QuotaSpec, time_scale: float, op: str, ticket: str) -> list[str]:
+        rate = spec.restore_rate * time_scale * (1.0 - self.rate_margin)
+        hourly_factor = time_scale / HOUR * (1.0 - self.rate_margin)
+        now = "" if self._clock is None else repr(float(self._clock()))
+        return [
+            op,
+            now,
+            repr(float(spec.max_quota)),
+            repr(rate),
+            repr(float(spec.hourly or 0)),
+            repr(hourly_factor),
+            repr(self._hold(spec, time_scale)),
+            ticket,
+            repr(float(self.expiry_margin)),
+        ]
+
+    async def _run(
+        self, key: ThrottleKey, spec: QuotaSpec, time_scale: float, op: str, ticket: str, *extra: str | float
+    ) -> tuple[str, str]:
+        """Run the script for ``key``. When Redis cannot be reached (or is inside its retry interval) raise
+        :class:`ThrottleBackendUnavailable` (``on_unavailable="fail"``) or :class:`_Unavailable` ("local")."""
+        if self._retry_at is not None:
+            if time.monotonic() < self._retry_at:
+                self._raise(None)
+            await self._recover()
+        args = self._argv(spec, time_scale, op, ticket) + [
+            x if isinstance(x, str) else repr(float(x)) for x in extra
+        ]
+        try:
+            result = await self._execute(self._keys_of(key), args)
+        except Exception as exc:
+            if not _is_connection_error(exc):
+                raise
+            self._mark_down(exc)
+            self._raise(exc)
+        return str(result[0]), str(result[1])
+
+    def _keys_of(self, key: ThrottleKey) -> list[str]:
+        prefix = self.redis_key(key)
+        return [f"{prefix}:s", f"{prefix}:q", f"{prefix}:l"]
+
+    async def _execute(self, keys: Sequence[str], args: Sequence[str]) -> list[Any]:
+        """``EVALSHA`` the script (``SCRIPT LOAD`` it first, and again after ``NOSCRIPT``)."""
+        from redis.exceptions import NoScriptError
+
+        client = self._redis()
+        if self._sha is None:
+            self._sha = str(await client.script_load(LUA_SCRIPT))
+        try:
+            result = await client.evalsha(self._sha, len(keys), *keys, *args)
+        except NoScriptError:
+            # A restarted (or SCRIPT FLUSHed) server forgot the script.
+            self._sha = str(await client.script_load(LUA_SCRIPT))
+            result = await client.evalsha(self._sha, len(keys), *keys, *args)
+        return list(result)
+
+    def _mark_down(self, exc: BaseException) -> None:
+        first = self._retry_at is None
+        self._last_error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        self._retry_at = time.monotonic() + self.retry_interval
+        if first:
+            self.fallbacks += 1
+            logger.warning(
+                "Redis throttle backend at %s unavailable (%s); %s",
+                self.safe_url,
+                self._last_error,
+                "using a local bucket" if self.on_unavailable == "local" else "failing requests",
+            )
+
+    def _raise(self, exc: BaseException | None) -> None:
+        retry_in = max(0.0, (self._retry_at or 0.0) - time.monotonic())
+        if self.on_unavailable == "fail":
+            raise ThrottleBackendUnavailable(self.safe_url, self._last_error, retry_in) from exc
+        raise _Unavailable(self._last_error) from exc
+
+    async def _recover(self) -> None:
+        """Redis may be back: try one command; on success switch back, seeding buckets used locally.
+
+        The next attempt time is pushed first, so concurrent callers keep the fallback meanwhile."""
+        self._retry_at = time.monotonic() + self.retry_interval
+        try:
+            await self._redis().ping()
+            self._sha = None
+            seeded, self._local_keys = self._local_keys, {}
+            for key, (spec, time_scale) in seeded.items():
+                local_free = self._local.available(key)
+                if local_free is None:
+                    continue
+                used = max(0.0, self._local_spec(spec, 0.0).max_quota - local_free)
+                shared_free = spec.max_quota - self.expected_processes * used
+                args = [*self._argv(spec, time_scale, "limit", ""), repr(float(shared_free))]
+                await self._execute(self._keys_of(key), args)
+        except Exception as exc:
+            if not _is_connection_error(exc):
+                raise
+            self._mark_down(exc)
+            self._raise(exc)
+        self._retry_at = None
+        self.recoveries += 1
+        logger.warning("Redis throttle backend at %s is back", self.safe_url)
+        await self._local.aclose()
+
+    async def _acquire_local(
+        self, key: ThrottleKey, spec: QuotaSpec, cost: float, time_scale: float
+    ) -> float:
+        self._local_keys[key] = (spec, time_scale)
+        return await self._local.acquire(key, self._local_spec(spec, cost), cost, time_scale)
+
+    def _local_spec(self, spec: QuotaSpec, cost: float) -> QuotaSpec:
+        """The spec of the conservative local bucket: capacity, restore and hourly quota / processes."""
+        n = self.expected_processes
+        group = spec.group_key
+        biggest = max(self._max_cost.get(group, 0.0), cost)
+        self._max_cost[group] = biggest
+        capacity = min(spec.max_quota, max(spec.max_quota / n, biggest))
+        hourly = max(1, math.floor(spec.hourly / n)) if spec.hourly else None
+        return spec.replace(max_quota=capacity, restore_amount=spec.restore_amount / n, hourly=hourly)
+
+    async def _leave(self, key: ThrottleKey, spec: QuotaSpec, time_scale: float, ticket: str) -> None:
+        # Best effort: if Redis is gone the lease expires by itself.
+        with contextlib.suppress(_Unavailable, ThrottleBackendUnavailable):
+            await self._run(key, spec, time_scale, "leave", ticket)
+
+
+def _is_connection_error(exc: BaseException) -> bool:
+    try:
+        from redis.exceptions import ConnectionError as RedisConnectionError
+        from redis.exceptions import TimeoutError as RedisTimeoutError
+    except ImportError:  # pragma: no cover
+        return isinstance(exc, OSError | TimeoutError)
+    return isinstance(exc, RedisConnectionError | RedisTimeoutError | OSError | TimeoutError)
+
+
+def backend_from_env(environ: Mapping[str, str] | None = None, **kwargs: Any) -> ThrottleBackend | None:
+    """A :class:`RedisThrottle` when ``MWS_ASYNC_REDIS_URL`` is set (see :meth:`RedisThrottle.from_env`),
+    else ``None`` (the caller keeps its default in-memory backend)."""
+    env = os.environ if environ is None else environ
+    if not env.get(ENV_URL, "").strip():
+        return None
+    return RedisThrottle.from_env(env, **kwargs)
