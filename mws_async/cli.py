@@ -101,7 +101,15 @@ class Session:
 async def open_session(
     profile: str | None, marketplace: str, time_scale: float | None, quiet: bool
 ) -> AsyncIterator[Session]:
-    """A client for the configured credentials, or the embedded sandbox (announced in one line)."""
+    """A client for the configured credentials, or the embedded sandbox (announced in one line).
+
+    With ``MWS_ASYNC_REDIS_URL`` set, buckets are shared through Redis with every other process using it.
+    """
+    from mws_async.throttle.redis import backend_from_env
+
+    throttle = backend_from_env()
+    if throttle is not None and not quiet:
+        err.print("[cyan]Sharing quota buckets through Redis (MWS_ASYNC_REDIS_URL).[/cyan]")
     async with AsyncExitStack() as stack:
         if profile is not None or Credentials.env_configured():
             if profile is not None:
@@ -109,7 +117,7 @@ async def open_session(
                 marketplace = profile_market or marketplace
             else:
                 creds = Credentials.from_env()
-            client = MWSClient(creds, marketplace=marketplace)
+            client = MWSClient(creds, marketplace=marketplace, throttle=throttle)
             await stack.enter_async_context(client)
             yield Session(client, None, 1.0)
             return
@@ -123,7 +131,11 @@ async def open_session(
                 f"(time scale {scale:g}×).[/yellow]"
             )
         client = MWSClient(
-            sandbox.credentials, marketplace=marketplace, base_url=sandbox.base_url, time_scale=scale
+            sandbox.credentials,
+            marketplace=marketplace,
+            base_url=sandbox.base_url,
+            time_scale=scale,
+            throttle=throttle,
         )
         await stack.enter_async_context(client)
         yield Session(client, sandbox, scale)
