@@ -14,7 +14,7 @@ from benchmarks import _support as S
 from benchmarks._support import Row, Section
 
 METHOD = (
-    "Sandbox in a separate process (throttling off, TCP_NODELAY workaround); each configuration runs in a "
+    "Sandbox in a separate process (throttling off); each configuration runs in a "
     "fresh worker process: warm-up, then N GetMatchingProductForId calls (5 ISBNs, ~13 KB body) with C in "
     "flight (asyncio tasks; peers: thread pools), CPU = time.process_time() of the worker / N. Rounds are "
     "interleaved (every configuration once per round); figures are medians over rounds. Floor = raw httpx "
