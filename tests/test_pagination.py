@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 import pytest
 
 from mws_async import MWSClient, NextTokenCorruptedError, RetryPolicy
-from mws_async.sandbox import Fault, Sandbox
+from mws_async.sandbox import Fault, Sandbox, World
 
 SCALE = 2000.0
 FAST = RetryPolicy(initial_backoff=0.001, max_backoff=0.01)
@@ -115,3 +115,90 @@ async def test_order_items_paginate(world: tuple[Sandbox, MWSClient]) -> None:
     items = [item async for item in client.orders.list_order_items(order.amazon_order_id)]
     assert len(items) == len(order.items)
     assert {i.order_item_id for i in items} == {i.order_item_id for i in order.items}
+
+
+# -- HasNext (Reports) and MoreResultsAvailable (Customer Information) over thousands of records -----------
+
+
+@pytest.fixture
+async def big_world() -> AsyncIterator[tuple[Sandbox, MWSClient]]:
+    world = World(0, report_history=2500, customer_count=2500, order_count=100)
+    async with (
+        Sandbox(time_scale=SCALE, world=world) as sb,
+        MWSClient(sb.credentials, base_url=sb.base_url, time_scale=SCALE, retry=FAST) as client,
+    ):
+        yield sb, client
+
+
+def held_report_ids(sb: Sandbox) -> set[str]:
+    state = sb.world.store.seller(sb.credentials.seller_id)
+    return {r.report_id for r in state.requests if r.report_id is not None and r.final == "_DONE_"}
+
+
+def held_customer_ids(sb: Sandbox) -> set[str]:
+    return {c.customer_id for c in sb.world.store.seller(sb.credentials.seller_id).customers}
+
+
+async def test_has_next_pages_through_thousands_with_faults_and_corruption(
+    big_world: tuple[Sandbox, MWSClient],
+) -> None:
+    sb, client = big_world
+    sb.faults.service_unavailable_rate = 0.05
+    sb.faults.internal_error_rate = 0.05
+    sb.faults.schedule.append(Fault("NextTokenCorrupted", operation="GetReportListByNextToken", times=1))
+    ids = [r.report_id async for r in client.reports.get_report_list(max_count=100)]
+    assert len(held_report_ids(sb)) > 2000
+    assert len(ids) == len(set(ids)) and set(ids) == held_report_ids(sb)
+    assert sb.request_log.count("GetReportList", processed=True) == 2  # restarted once
+    assert any(rec.fault for rec in sb.request_log.filter("GetReportListByNextToken"))
+
+
+async def test_has_next_resumes_from_a_saved_token(big_world: tuple[Sandbox, MWSClient]) -> None:
+    sb, client = big_world
+    first: list[str] = []
+    saved = None
+    async for page in client.reports.get_report_list(max_count=100).pages():
+        first += [r.report_id for r in page.records]
+        if len(first) >= 700:
+            saved = page.next_token
+            break
+    assert saved is not None
+    rest = [r.report_id async for r in client.reports.get_report_list(max_count=100, next_token=saved)]
+    assert set(first).isdisjoint(rest) and set(first) | set(rest) == held_report_ids(sb)
+
+
+async def test_more_results_available_pages_through_thousands_with_faults(
+    big_world: tuple[Sandbox, MWSClient],
+) -> None:
+    sb, client = big_world
+    sb.faults.throttle_rate = 0.05
+    sb.faults.internal_error_rate = 0.05
+    sb.faults.schedule.append(Fault("NextTokenCorrupted", operation="ListCustomersByNextToken", times=1))
+    ids = [c.customer_id async for c in client.customers.list_customers()]
+    assert len(ids) == len(set(ids)) == 2500 and set(ids) == held_customer_ids(sb)
+    assert sb.request_log.count("ListCustomers", processed=True) == 2
+
+
+async def test_more_results_available_resume_and_follow_new_records(
+    big_world: tuple[Sandbox, MWSClient],
+) -> None:
+    sb, client = big_world
+    first: list[str] = []
+    saved = None
+    async for page in client.customers.list_customers().pages():
+        first += [c.customer_id for c in page.records]
+        if len(first) >= 1000:
+            saved = page.next_token
+            break
+    assert saved is not None
+    rest: list[str] = []
+    last_token = None
+    async for page in client.customers.list_customers(next_token=saved).pages():
+        rest += [c.customer_id for c in page.records]
+        last_token = page.next_token
+    assert set(first) | set(rest) == held_customer_ids(sb) and set(first).isdisjoint(rest)
+    # MoreResultsAvailable=false still hands out a token: later calls with it return what was added since.
+    assert last_token is not None
+    added = set(sb.add_customers(7))
+    later = [c.customer_id async for c in client.customers.list_customers(next_token=last_token)]
+    assert set(later) == added

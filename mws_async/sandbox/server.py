@@ -53,7 +53,8 @@ class Sandbox:
     ``quotas`` (a :class:`QuotaTable`, default the documented one), ``throttling`` (False turns buckets
     off, for CPU benchmarks), ``clock`` (monotonic seconds; inject to step time in tests),
     ``host``/``port`` (port 0 = a free one), ``request_log_size``, ``developers`` (extra access key ->
-    secret pairs), ``hourly_multiplier`` (MWS gave some accounts a multiple of the documented hourly quota).
+    secret pairs), ``hourly_multiplier`` (MWS gave some accounts a multiple of the documented hourly quota),
+    ``world`` (a ready :class:`World`, e.g. with a longer report history; overrides the world arguments).
 
     Without starting it, ``Sandbox(...).app`` is an ASGI app for ``httpx.ASGITransport``.
     """
@@ -76,12 +77,13 @@ class Sandbox:
         developers: Mapping[str, str] | None = None,
         hourly_multiplier: float = 1.0,
         registry: Registry | None = None,
+        world: World | None = None,
     ) -> None:
         self.seed = seed
         self.time_scale = time_scale
         self.host = host
         self.port = port
-        self.world = World(seed, catalog_size=catalog_size, order_count=order_count, anchor=anchor)
+        self.world = world or World(seed, catalog_size=catalog_size, order_count=order_count, anchor=anchor)
         self.faults = faults if faults is not None else Faults(seed=seed)
         self.request_log = RequestLog(request_log_size)
         self.buckets = Buckets(

@@ -240,9 +240,10 @@ class Store:
                 state.listings.append(index)
             index = (index + stride + world.h(key, index) % 7) % world.catalog_size
         # Reports: one request every ~8 hours, ending a day before the anchor.
-        for seq in range(REPORT_HISTORY):
+        reports = world.report_history
+        for seq in range(reports):
             r = world.h(key, 20, seq)
-            submitted = anchor - timedelta(hours=8 * (REPORT_HISTORY - seq) + 24, seconds=r % 3600)
+            submitted = anchor - timedelta(hours=8 * (reports - seq) + 24, seconds=r % 3600)
             roll = (r >> 12) % 100
             final = "_DONE_" if roll < 90 else ("_DONE_NO_DATA_" if roll < 96 else "_CANCELLED_")
             acknowledged = final == "_DONE_" and (r >> 20) % 3 == 0
@@ -267,9 +268,10 @@ class Store:
             "_GET_FLAT_FILE_ORDERS_DATA_": ("_1_DAY_", anchor + timedelta(days=1)),
             "_GET_MERCHANT_LISTINGS_DATA_": ("_7_DAYS_", anchor + timedelta(days=3)),
         }
-        for seq in range(FEED_HISTORY):
+        feeds = world.feed_history
+        for seq in range(feeds):
             r = world.h(key, 21, seq)
-            submitted = anchor - timedelta(hours=12 * (FEED_HISTORY - seq) + 6, seconds=r % 3600)
+            submitted = anchor - timedelta(hours=12 * (feeds - seq) + 6, seconds=r % 3600)
             messages = 1 + r % 400
             state.feeds.append(
                 FeedSubmission(
@@ -286,8 +288,9 @@ class Store:
                 )
             )
         since = anchor - timedelta(days=730)
-        for seq in range(CUSTOMER_COUNT):
-            offset = seq * (730 * 86400 // CUSTOMER_COUNT) + world.h(key, 22, seq) % 3600
+        customers = world.customer_count
+        for seq in range(customers):
+            offset = seq * (730 * 86400 // max(1, customers)) + world.h(key, 22, seq) % 3600
             associated = since + timedelta(seconds=offset)
             self._append_customer(state, associated, history=True)
         return state

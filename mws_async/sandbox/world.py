@@ -337,6 +337,9 @@ class World:
         order_marketplaces: tuple[str, ...] = ("ATVPDKIKX0DER",),
         order_items_page_size: int = 100,
         cache_size: int = 50_000,
+        report_history: int = 250,
+        feed_history: int = 30,
+        customer_count: int = 120,
     ) -> None:
         if not 0 < catalog_size <= 10**9:
             raise ValueError("catalog_size must be in 1..1e9")
@@ -349,6 +352,12 @@ class World:
         self.order_days = order_days
         self.order_marketplaces = order_marketplaces
         self.order_items_page_size = order_items_page_size
+        self.report_history = report_history
+        """Finished report requests each seller starts with (paging tests want thousands)."""
+        self.feed_history = feed_history
+        """Processed feed submissions each seller starts with."""
+        self.customer_count = customer_count
+        """Webstore customers each seller starts with."""
         digest = hashlib.sha256(f"mws-async-sandbox-world:{seed}".encode()).digest()
         self._key = int.from_bytes(digest[:8], "big")
         self.token_key = digest[8:]
