@@ -160,7 +160,8 @@ RequestHook = Callable[[RequestRecord], Awaitable[None] | None]
 _LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain"})
 
 
-def _is_loopback(host: str) -> bool:
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is this machine (localhost, 127.0.0.0/8, ::1): plain HTTP is allowed there."""
     if host.lower() in _LOOPBACK_NAMES:
         return True
     try:
@@ -174,7 +175,7 @@ def validate_base_url(base_url: str) -> httpx.URL:
     url = httpx.URL(base_url)
     if url.scheme not in ("http", "https") or not url.host:
         raise ConfigurationError(f"endpoint {base_url!r} is not an http(s) URL")
-    if url.scheme != "https" and not _is_loopback(url.host):
+    if url.scheme != "https" and not is_loopback(url.host):
         raise ConfigurationError(
             f"endpoint {base_url!r} uses plain HTTP; MWS requires HTTPS (plain HTTP is allowed only for "
             "loopback hosts such as the local sandbox)"

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from mws_async.identifiers import ean13_check, isbn10_check, upc_check
+
 __all__ = [
     "Codec",
     "ean13_check",
@@ -30,25 +32,6 @@ _A10: Final = 7_777_777_777 + 2  # ends in 9: coprime with 10
 _A15: Final = 0x9E3779B97F4A7 | 1
 
 _SKU: Final = re.compile(r"SKU-(\d{6,})-([A-Z])")
-
-
-def isbn10_check(body9: str) -> str:
-    """ISBN-10 check character for nine digits."""
-    total = sum((10 - i) * int(c) for i, c in enumerate(body9))
-    value = (11 - total % 11) % 11
-    return "X" if value == 10 else str(value)
-
-
-def ean13_check(body12: str) -> str:
-    """EAN-13 / ISBN-13 / JAN check digit for twelve digits."""
-    total = sum(int(c) * (3 if i % 2 else 1) for i, c in enumerate(body12))
-    return str((10 - total % 10) % 10)
-
-
-def upc_check(body11: str) -> str:
-    """UPC-A check digit for eleven digits."""
-    total = sum(int(c) * (1 if i % 2 else 3) for i, c in enumerate(body11))
-    return str((10 - total % 10) % 10)
 
 
 def _gcid_check(body15: str) -> str:

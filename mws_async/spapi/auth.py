@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import ipaddress
 import json
 import logging
 import time
@@ -27,21 +26,12 @@ from mws_async.credentials import Secret
 from mws_async.errors import ConfigurationError
 from mws_async.retry import RetryPolicy
 from mws_async.spapi.errors import LWAError, SPAPIError
+from mws_async.transport import is_loopback
 
 __all__ = ["DEFAULT_TOKEN_URL", "AccessToken", "LWAAuth", "LWACredentials", "validate_endpoint"]
 
 DEFAULT_TOKEN_URL = "https://api.amazon.com/auth/o2/token"
 logger = logging.getLogger("mws_async.spapi.auth")
-_LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain"})
-
-
-def _is_loopback(host: str) -> bool:
-    if host.lower() in _LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def validate_endpoint(url: str, what: str = "endpoint") -> httpx.URL:
@@ -49,7 +39,7 @@ def validate_endpoint(url: str, what: str = "endpoint") -> httpx.URL:
     parsed = httpx.URL(url)
     if parsed.scheme not in ("http", "https") or not parsed.host:
         raise ConfigurationError(f"SP-API {what} {url!r} is not an http(s) URL")
-    if parsed.scheme != "https" and not _is_loopback(parsed.host):
+    if parsed.scheme != "https" and not is_loopback(parsed.host):
         raise ConfigurationError(
             f"SP-API {what} {url!r} uses plain HTTP; HTTPS is required (plain HTTP is allowed only for "
             "loopback hosts such as the local sandbox)"
