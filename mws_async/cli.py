@@ -16,12 +16,12 @@ import os
 import sys
 import time
 import tomllib
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Annotated, Any
+from typing import IO, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -378,6 +378,15 @@ async def run_bulk_command(
     return summary
 
 
+def _finish(run: Callable[[], Coroutine[Any, Any, int]]) -> NoReturn:
+    """Run a command's coroutine and exit with its code; MWS errors become one red line and code 3 or 4."""
+    try:
+        code = asyncio.run(run())
+    except MWSError as exc:
+        raise _fail(exc) from None
+    raise typer.Exit(code)
+
+
 def _fail(exc: MWSError) -> typer.Exit:
     err.print(f"[red]error:[/red] {exc}")
     return typer.Exit(
@@ -439,11 +448,7 @@ def _bulk(
             summary = await run_bulk_command(session, None, total, start, spec, row, out, quiet, title)
             return summary.exit_code
 
-    try:
-        code = asyncio.run(run())
-    except MWSError as exc:
-        raise _fail(exc) from None
-    raise typer.Exit(code)
+    _finish(run)
 
 
 def _suffix(id_type: str) -> str:
@@ -534,11 +539,7 @@ def _spapi_pricing(
             err.print(summary_table("pricing (SP-API getCompetitivePricing)", summary))
         return summary.exit_code
 
-    try:
-        code = asyncio.run(run())
-    except MWSError as exc:
-        raise _fail(exc) from None
-    raise typer.Exit(code)
+    _finish(run)
 
 
 @app.command()
@@ -620,11 +621,7 @@ def orders(
                 err.print(f"{count:,} orders; {session.client.throttler.summary().requests} requests")
             return EXIT_OK
 
-    try:
-        code = asyncio.run(run())
-    except MWSError as exc:
-        raise _fail(exc) from None
-    raise typer.Exit(code)
+    _finish(run)
 
 
 @app.command()
@@ -650,11 +647,7 @@ def report(
                 err.print(f"wrote {result.size:,} bytes to {result.path} (Content-MD5 {result.md5} verified)")
             return EXIT_OK
 
-    try:
-        code = asyncio.run(run())
-    except MWSError as exc:
-        raise _fail(exc) from None
-    raise typer.Exit(code)
+    _finish(run)
 
 
 class _null:
