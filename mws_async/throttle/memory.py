@@ -45,7 +45,7 @@ Safety margin (zero throttles under network delay), both applied per bucket:
   Cost: ``h`` once per run that starts from a (nearly) full bucket, nothing in the steady state; more for
   20-item batches on a 20-item bucket, where every batch starts from full;
 - learning: when the server throttles anyway (``mark_empty``), the delay spread was larger than ``h`` (or
-  someone else spends the quota): the hold doubles (from at least 2 ms, up to ``min(0.25 s, Q / r)``) for
+  someone else spends the quota): the hold doubles (from at least 2 ms, up to ``min(0.25 s, Q / 2r)``) for
   every key of the backend, since the spread is a property of the connection and event loop, not of a key.
   A throttle costs a drained bucket (up to ``Q / r``), a hold costs ``h`` once per run, so erring towards
   a larger hold is cheaper. A fixed ``latency_margin`` disables learning.
@@ -373,7 +373,8 @@ class MemoryThrottle:
 
     @staticmethod
     def _hold_cap(spec: QuotaSpec, time_scale: float) -> float:
-        return min(MAX_LATENCY_MARGIN, spec.max_quota / (spec.restore_rate * time_scale))
+        # Past half the full-refill time a hold would slow the steady state of every later request.
+        return min(MAX_LATENCY_MARGIN, 0.5 * spec.max_quota / (spec.restore_rate * time_scale))
 
     def _burst_rate(self, spec: QuotaSpec, time_scale: float) -> float:
         return spec.restore_rate * time_scale * (1.0 - self.rate_margin)
