@@ -446,9 +446,7 @@ class Transport:
             response = await self._http.send(http_request, stream=True)
         except httpx.TransportError as exc:
             elapsed = time.perf_counter() - started
-            await self._record(
-                request, creds, attempt, None, None, elapsed, throttle_wait, type(exc).__name__
-            )
+            await self._record(request, creds, attempt, None, elapsed, throttle_wait, type(exc).__name__)
             raise self._transport_failure(request, exc, attempt) from None
         try:
             if response.status_code == 200 and stream:
@@ -468,12 +466,12 @@ class Transport:
                     self.throttle_key(request.quota, creds), request.quota, result.quota
                 )
             if response.status_code == 200:
-                await self._record(request, creds, attempt, result, None, elapsed, throttle_wait, None)
+                await self._record(request, creds, attempt, result, elapsed, throttle_wait, None)
                 if stream:
                     result.stream = response
                 return result
             error = self._classify(request, result)
-            await self._record(request, creds, attempt, result, None, elapsed, throttle_wait, _code(error))
+            await self._record(request, creds, attempt, result, elapsed, throttle_wait, _code(error))
             if isinstance(error, RequestExpiredError):
                 self.resync_clock(response.headers)
             raise self._decide(request, error)
@@ -604,7 +602,6 @@ class Transport:
         creds: Credentials,
         attempt: int,
         response: MWSResponse | None,
-        status: int | None,
         elapsed: float,
         throttle_wait: float,
         error_code: str | None,
@@ -616,7 +613,7 @@ class Transport:
             section=request.section.name,
             seller_id=creds.seller_id,
             attempt=attempt,
-            status_code=response.status_code if response is not None else status,
+            status_code=response.status_code if response is not None else None,
             request_id=response.request_id if response is not None else None,
             timestamp=response.timestamp if response is not None else None,
             quota=response.quota if response is not None else QuotaHeaders(),
