@@ -36,7 +36,14 @@ from mws_async.sandbox.render import SandboxError, error_body, http_date, iso_ms
 from mws_async.sandbox.requestlog import REDACTED_PARAMS, RequestLog, RequestRecord
 from mws_async.sandbox.world import World
 
-__all__ = ["HTML_ERROR_PAGE", "SPAPI_PREFIXES", "SandboxApp", "SandboxConnectionReset"]
+__all__ = [
+    "HTML_ERROR_PAGE",
+    "SPAPI_PREFIXES",
+    "SandboxApp",
+    "SandboxConnectionReset",
+    "acknowledge_lifespan",
+    "read_request",
+]
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -97,6 +104,29 @@ def _prefix(chunks: Callable[[], Iterator[bytes]], size: int) -> bytes:
     return bytes(out)
 
 
+async def acknowledge_lifespan(receive: Receive, send: Send) -> None:
+    """Answer an ASGI ``lifespan`` scope: nothing to start or stop, just acknowledge both events."""
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+
+
+async def read_request(scope: Scope, receive: Receive) -> tuple[bytes, dict[str, str]]:
+    """The whole request body and the headers (lowercase names) of an ASGI ``http`` scope."""
+    chunks = []
+    while True:
+        message = await receive()
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body"):
+            break
+    headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+    return b"".join(chunks), headers
+
+
 class SandboxApp:
     """ASGI callable serving the MWS wire protocol from a :class:`World`."""
 
@@ -129,25 +159,14 @@ class SandboxApp:
     # --- ASGI -------------------------------------------------------------------------------------
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
-            while True:
-                message = await receive()
-                if message["type"] == "lifespan.startup":
-                    await send({"type": "lifespan.startup.complete"})
-                elif message["type"] == "lifespan.shutdown":
-                    await send({"type": "lifespan.shutdown.complete"})
-                    return
+            await acknowledge_lifespan(receive, send)
+            return
         if scope["type"] != "http":
             return
         if self.spapi is not None and scope["path"].startswith(SPAPI_PREFIXES):
             await self.spapi(scope, receive, send)
             return
-        chunks = []
-        while True:
-            message = await receive()
-            chunks.append(message.get("body", b""))
-            if not message.get("more_body"):
-                break
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        body, headers = await read_request(scope, receive)
         client = scope.get("client")
         server = scope.get("server")
         reply = await self.handle(
@@ -155,7 +174,7 @@ class SandboxApp:
             path=scope["path"],
             query_string=scope.get("query_string", b""),
             headers=headers,
-            body=b"".join(chunks),
+            body=body,
             scheme=scope.get("scheme", "http"),
             client_host=client[0] if client else None,
             server_port=server[1] if server else None,

@@ -37,7 +37,13 @@ from typing import Any, Final
 from urllib.parse import parse_qsl, unquote
 
 from mws_async.marketplaces import Marketplace
-from mws_async.sandbox.app import HTML_ERROR_PAGE, SPAPI_PREFIXES, SandboxConnectionReset
+from mws_async.sandbox.app import (
+    HTML_ERROR_PAGE,
+    SPAPI_PREFIXES,
+    SandboxConnectionReset,
+    acknowledge_lifespan,
+    read_request,
+)
 from mws_async.sandbox.buckets import Buckets
 from mws_async.sandbox.faults import Faults
 from mws_async.sandbox.render import SandboxError, http_date, new_request_id
@@ -236,22 +242,11 @@ class SPAPISandboxApp:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """ASGI entry point (``http``; ``lifespan`` is acknowledged)."""
         if scope["type"] == "lifespan":
-            while True:
-                message = await receive()
-                if message["type"] == "lifespan.startup":
-                    await send({"type": "lifespan.startup.complete"})
-                elif message["type"] == "lifespan.shutdown":
-                    await send({"type": "lifespan.shutdown.complete"})
-                    return
+            await acknowledge_lifespan(receive, send)
+            return
         if scope["type"] != "http":
             return
-        chunks = []
-        while True:
-            message = await receive()
-            chunks.append(message.get("body", b""))
-            if not message.get("more_body"):
-                break
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        body, headers = await read_request(scope, receive)
         # The raw (still percent-encoded) path, so a SKU containing "/" (sent as %2F) stays one segment.
         raw_path = scope.get("raw_path")
         path = raw_path.decode("latin-1").split("?")[0] if raw_path else scope["path"]
@@ -260,7 +255,7 @@ class SPAPISandboxApp:
             path=path,
             query_string=scope.get("query_string", b""),
             headers=headers,
-            body=b"".join(chunks),
+            body=body,
         )
         out = [(b"content-type", reply.content_type.encode())]
         out += [(k.encode(), v.encode()) for k, v in reply.headers.items()]
