@@ -22,7 +22,7 @@ from mws_async.operations import Operation
 from mws_async.retry import RetryPolicy
 from mws_async.signing import SignatureMethod
 from mws_async.throttle import KeyStats, QuotaSpec, QuotaTable, ThrottleBackend, ThrottleKey, Throttler
-from mws_async.transport import MWSResponse, RequestHook, Transport
+from mws_async.transport import MWSRequest, MWSResponse, RequestHook, Transport
 from mws_async.useragent import default_user_agent
 
 if TYPE_CHECKING:
@@ -121,10 +121,7 @@ class MWSClient:
         self, operation: Operation, args: Mapping[str, Any], *, credentials: Credentials | None = None
     ) -> Any:
         """Execute any :class:`Operation`: validate, throttle, sign, send, retry, parse, validate."""
-        params, items = operation.build(args, default_marketplace=self.marketplace.marketplace_id)
-        spec = self.throttler.spec(operation.section.name, operation.action)
-        cost = self.throttler.cost(spec, items)
-        request = operation.request(params, quota=spec, cost=cost)
+        request = self._request(operation, args)
         try:
             response = await self.transport.send(request, credentials=credentials)
         except InvalidParameterError as exc:
@@ -147,11 +144,7 @@ class MWSClient:
         content_type: str | None = None,
     ) -> AbstractAsyncContextManager[MWSResponse]:
         """Send ``operation`` and leave a 200 body unread (``response.stream``): reports, feed results."""
-        params, items = operation.build(args, default_marketplace=self.marketplace.marketplace_id)
-        spec = self.throttler.spec(operation.section.name, operation.action)
-        request = operation.request(
-            params, quota=spec, cost=self.throttler.cost(spec, items), body=body, content_type=content_type
-        )
+        request = self._request(operation, args, body=body, content_type=content_type)
         return self.transport.stream(request, credentials=credentials)
 
     async def send_with_body(
@@ -165,13 +158,26 @@ class MWSClient:
         credentials: Credentials | None = None,
     ) -> Any:
         """Send an operation with a payload (SubmitFeed): parameters in the URL, ``body`` as the content."""
+        request = self._request(
+            operation, args, body=body, content_type=content_type, extra_params=extra_params
+        )
+        return operation.parse(await self.transport.send(request, credentials=credentials))
+
+    def _request(
+        self,
+        operation: Operation,
+        args: Mapping[str, Any],
+        *,
+        body: Any = None,
+        content_type: str | None = None,
+        extra_params: Mapping[str, str] | None = None,
+    ) -> MWSRequest:
+        """Validate ``args`` into wire parameters and attach the operation's quota spec and cost."""
         params, items = operation.build(args, default_marketplace=self.marketplace.marketplace_id)
         params.update(extra_params or {})
         spec = self.throttler.spec(operation.section.name, operation.action)
-        request = operation.request(
-            params, quota=spec, cost=self.throttler.cost(spec, items), body=body, content_type=content_type
-        )
-        return operation.parse(await self.transport.send(request, credentials=credentials))
+        cost = self.throttler.cost(spec, items)
+        return operation.request(params, quota=spec, cost=cost, body=body, content_type=content_type)
 
     def throttle_stats(self) -> dict[ThrottleKey, KeyStats]:
         """Live per-bucket counters: requests, items, throttled responses, time waited."""
