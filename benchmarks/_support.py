@@ -26,7 +26,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent
 RESULTS = ROOT / "results"
 REPO = ROOT.parent
-FIXTURES = REPO.parent / "shared" / "fixtures"
+FIXTURES = REPO / "tests" / "fixtures"
 
 SANDBOX_ACCESS_KEY = "AKIASANDBOXDEVELOPER"
 SANDBOX_SECRET_KEY = "sandbox-secret-key"

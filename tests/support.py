@@ -12,7 +12,9 @@ from typing import Any
 
 import uvicorn
 
-FIXTURES = Path(os.environ.get("MWS_FIXTURES", Path(__file__).resolve().parents[2] / "shared" / "fixtures"))
+# Recorded real MWS responses, kept in the repository (tests/fixtures, with MANIFEST.tsv and provenance notes)
+# so a fresh clone tests itself. MWS_FIXTURES points elsewhere, e.g. at a newer copy being prepared.
+FIXTURES = Path(os.environ.get("MWS_FIXTURES", Path(__file__).resolve().parent / "fixtures"))
 if not FIXTURES.is_dir():  # pragma: no cover - a broken checkout must fail loudly, not skip
     raise RuntimeError(f"recorded MWS fixtures not found at {FIXTURES}; set MWS_FIXTURES")
 
