@@ -204,11 +204,10 @@ async def stream_bulk(
     try:
         while total[0] is None or emitted < total[0]:
             item = await results.get()
-            if item is _END:
-                continue
             if isinstance(item, BaseException):
                 raise item
-            assert isinstance(item, BulkResult)
+            if not isinstance(item, BulkResult):  # _END: the total is known now
+                continue
             stats.count(item.status)
             if not ordered:
                 emitted += 1

@@ -203,12 +203,13 @@ def pricing_row(result: BulkResult[Any]) -> dict[str, Any]:
         ]
         if prices:
             best = min(prices, key=lambda p: p.price.landed_price.amount or 0)
-            assert best.price is not None
-            assert best.price.landed_price is not None
-            row["landed_price"] = str(best.price.landed_price.amount)
-            row["currency"] = best.price.landed_price.currency_code
-            if best.price.listing_price is not None:
-                row["listing_price"] = str(best.price.listing_price.amount)
+            price = best.price
+            landed = price.landed_price if price is not None else None
+            if price is not None and landed is not None:
+                row["landed_price"] = str(landed.amount)
+                row["currency"] = landed.currency_code
+                if price.listing_price is not None:
+                    row["listing_price"] = str(price.listing_price.amount)
         counts = {c.condition: c.count for c in pricing.number_of_offer_listings}
         row["offers_new"] = counts.get("New")
     if product is not None and product.sales_rankings:

@@ -24,7 +24,7 @@ from typing import Final
 
 import anyio
 
-from mws_async.errors import ContentMD5MismatchError
+from mws_async.errors import ClientValidationError, ContentMD5MismatchError
 from mws_async.transport import MWSResponse
 
 __all__ = [
@@ -66,10 +66,9 @@ async def _download_once(open_response: Opener, target: Path) -> DownloadResult:
     md5 = hashlib.md5()
     size = 0
     async with open_response() as response:
-        assert response.stream is not None
         expected = response.content_md5
         async with await anyio.open_file(target, "wb") as out:
-            async for chunk in response.stream.aiter_bytes(CHUNK_SIZE):
+            async for chunk in response.body_stream().aiter_bytes(CHUNK_SIZE):
                 md5.update(chunk)
                 size += len(chunk)
                 await out.write(chunk)
@@ -164,11 +163,18 @@ class FeedBody:
 
     def factory(self) -> bytes | Callable[[], AsyncIterator[bytes]]:
         """What the transport sends: the bytes, or a function opening the file anew for each attempt."""
+        source = self.source()
+        if isinstance(source, bytes):
+            return source
+        return lambda: read_chunks(source)
+
+    def source(self) -> bytes | Path:
+        """The body's bytes, or the file that holds them."""
         if self.data is not None:
             return self.data
-        path = self.path
-        assert path is not None
-        return lambda: read_chunks(path)
+        if self.path is None:
+            raise ClientValidationError("SubmitFeed", ["a feed body holds bytes or a file path"])
+        return self.path
 
     def discard(self) -> None:
         """Remove a spooled temporary file."""
@@ -201,8 +207,8 @@ async def prepare_feed_body(body: bytes | str | os.PathLike[str] | AsyncIterable
 
 async def peek(body: FeedBody, size: int = 512) -> bytes:
     """The first bytes of a feed body (to tell XML from flat files)."""
-    if body.data is not None:
-        return body.data[:size]
-    assert body.path is not None
-    async with await anyio.open_file(body.path, "rb") as source:
-        return bytes(await source.read(size))
+    source = body.source()
+    if isinstance(source, bytes):
+        return source[:size]
+    async with await anyio.open_file(source, "rb") as handle:
+        return bytes(await handle.read(size))

@@ -117,6 +117,18 @@ class MWSResponse:
         value: str | None = self.headers.get("content-md5")
         return value
 
+    def body_stream(self) -> httpx.Response:
+        """The unread body of a streamed response (:meth:`Transport.stream`)."""
+        if self.stream is None:
+            raise UnexpectedResponseError(
+                "the response body was already read; open it with Transport.stream to read it in chunks",
+                status_code=self.status_code,
+                content_type=self.content_type,
+                operation=self.operation,
+                request_id=self.request_id,
+            )
+        return self.stream
+
 
 @dataclass(frozen=True, slots=True)
 class RequestRecord:
@@ -330,11 +342,11 @@ class Transport:
     ) -> AsyncIterator[MWSResponse]:
         """Like :meth:`send`, but a 200 body is left unread: iterate ``response.stream.aiter_bytes()``."""
         response = await self._run(request, credentials, stream=True)
-        assert response.stream is not None
+        body = response.body_stream()
         try:
             yield response
         finally:
-            await response.stream.aclose()
+            await body.aclose()
 
     async def _run(
         self, request: MWSRequest, credentials: Credentials | None, *, stream: bool
@@ -356,7 +368,8 @@ class Transport:
             return counts["error"] >= policy.max_attempts
 
         def delay(exc: BaseException | None) -> float:
-            assert isinstance(exc, _Retryable)
+            if not isinstance(exc, _Retryable):  # give_up() ends the loop for anything else
+                return 0.0
             if exc.kind == "throttle":
                 # The bucket gate holds the restore time; back off further only on repeats.
                 return exc.pause + (policy.backoff(counts["throttle"] - 1) if counts["throttle"] > 1 else 0.0)

@@ -260,8 +260,10 @@ class SandboxApp:
                 scheme=scheme,
                 client_host=client_host,
             )
-            assert action is not None
-            assert seller is not None
+            if not action:
+                raise SandboxError(400, "MissingParameter", "The parameter Action is required.")
+            if not seller:
+                raise SandboxError(400, "MissingParameter", "The parameter SellerId is required.")
             operation = self.registry.operation(section, action)
             if operation is None:
                 raise SandboxError(
@@ -381,7 +383,10 @@ class SandboxApp:
             return _Reply(200, b"", reset=True)
         # Truncated: the real answer, rendered from the world without charging quota, cut short.
         operation = self.registry.operation(section, action)
-        assert operation is not None
+        if operation is None:  # faults are injected only into operations the sandbox serves
+            return _Reply(
+                404, error_body(ns, "InvalidAddress", f"Operation {action} is not available", request_id)
+            )
         try:
             answer = operation.handler(self._context(params, b"", section, action, seller, request_id, now))
         except SandboxError as error:

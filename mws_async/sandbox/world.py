@@ -98,6 +98,14 @@ def market_info(marketplace_id: str) -> MarketInfo | None:
     return _MARKET_INFO.get(marketplace_id)
 
 
+def known_market(marketplace_id: str) -> MarketInfo:
+    """Presentation facts for a MarketplaceId the world itself produced (KeyError if there is none)."""
+    info = _MARKET_INFO.get(marketplace_id)
+    if info is None:
+        raise KeyError(f"the sandbox world has no marketplace {marketplace_id!r}")
+    return info
+
+
 def format_amount(minor: int, decimals: int) -> str:
     """Minor units -> decimal string with the currency's number of decimals (``1234`` -> ``12.34``)."""
     if decimals == 0:
@@ -421,7 +429,8 @@ class World:
 
     def _make_product(self, i: int) -> Product:
         kind = self.kind(i)
-        assert kind is not None
+        if kind is None:
+            raise IndexError(f"product {i} is outside the catalog of {self.catalog_size}")
         r = [self.h(i, 100 + k) for k in range(16)]
         codec = self.codec
         noun_i = i % len(NOUNS)

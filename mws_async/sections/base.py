@@ -4,9 +4,10 @@ helpers that turn a paginated operation into its ByNextToken twin."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from mws_async.credentials import Credentials
+from mws_async.errors import OutcomeUnknownError, UnexpectedResponseError
 from mws_async.marketplaces import Marketplace
 from mws_async.operations import Operation, Pagination, Param
 from mws_async.pagination import Paginator
@@ -15,7 +16,28 @@ from mws_async.transport import Section
 if TYPE_CHECKING:
     from mws_async.client import MWSClient
 
-__all__ = ["SectionClient", "exactly_one", "not_together", "paginated", "service_status"]
+__all__ = ["SectionClient", "answered", "exactly_one", "not_together", "paginated", "service_status"]
+
+T = TypeVar("T")
+
+
+def answered(value: T | None, operation: Operation, what: str) -> T:
+    """``value``, a part MWS always puts in a successful answer to ``operation``.
+
+    Its absence is a broken answer: after a non-idempotent call (SubmitFeed, RequestReport) MWS may have
+    processed the request, so that is an :class:`~mws_async.errors.OutcomeUnknownError`, never a resend.
+    """
+    if value is not None:
+        return value
+    if operation.idempotent:
+        raise UnexpectedResponseError(
+            f"the answer has no {what}", status_code=200, operation=operation.action
+        )
+    raise OutcomeUnknownError(
+        f"{operation.action}: MWS answered 200 without the {what}; it may have processed the request, so it "
+        "was not resent. Check the matching list operation before submitting again.",
+        operation=operation.action,
+    )
 
 
 class SectionClient:

@@ -29,7 +29,7 @@ from mws_async.models.feeds import (
 )
 from mws_async.operations import Operation, Param
 from mws_async.pagination import Paginator
-from mws_async.sections.base import SectionClient, paginated
+from mws_async.sections.base import SectionClient, answered, paginated
 from mws_async.transfer import DownloadResult, charset_of, download_to_path, peek, prepare_feed_body, spooled
 from mws_async.transport import Section
 
@@ -139,8 +139,7 @@ class FeedsSection(SectionClient):
             )
         finally:
             prepared.discard()
-        assert result.feed_submission_info is not None
-        return result.feed_submission_info
+        return answered(result.feed_submission_info, SUBMIT_FEED, "FeedSubmissionInfo")
 
     def get_feed_submission_list(
         self,

@@ -34,7 +34,7 @@ from mws_async.models.reports import (
 )
 from mws_async.operations import Operation, Param
 from mws_async.pagination import Paginator
-from mws_async.sections.base import SectionClient, paginated
+from mws_async.sections.base import SectionClient, answered, paginated
 from mws_async.transfer import (
     DownloadResult,
     charset_of,
@@ -207,8 +207,7 @@ class ReportsSection(SectionClient):
             report_options=report_options,
             marketplace_ids=self._marketplace_ids(marketplaces),
         )
-        assert result.report_request_info is not None
-        return result.report_request_info
+        return answered(result.report_request_info, REQUEST_REPORT, "ReportRequestInfo")
 
     def get_report_request_list(
         self,

@@ -298,7 +298,8 @@ class SPAPIClient:
 
         def wait(state: tenacity.RetryCallState) -> float:
             exc = state.outcome.exception() if state.outcome else None
-            assert isinstance(exc, _Retryable)
+            if not isinstance(exc, _Retryable):  # stop() ends the loop for anything else
+                return 0.0
             if exc.kind == "throttle":
                 # The bucket gate holds the restore time; back off further (scaled) only on repeats.
                 repeats = counts["throttle"] - 1
@@ -448,7 +449,8 @@ def _error(operation: str, status: int, body: bytes, request_id: str | None) -> 
 
 
 def _check(model: BaseModel, cls: type[M]) -> M:
-    assert isinstance(model, cls)
+    if not isinstance(model, cls):  # the operation table names the model; a mismatch is a bug here
+        raise SPAPIError(None, "UnexpectedModel", f"expected {cls.__name__}, got {type(model).__name__}")
     return model
 
 
@@ -668,9 +670,12 @@ def _batch_outcomes(values: list[str], responses: Sequence[m.ItemOffersResponse]
         code = response.status_code
         errors = response.body.errors or []
         first = errors[0] if errors else None
-        if response.ok:
-            assert response.body.payload is not None
+        if response.ok and response.body.payload is not None:
             out[asin] = ItemOutcome("Success", response.body.payload)
+        elif response.ok:
+            out[asin] = ItemOutcome(
+                "ServerError", None, "MissingPayload", "the batch answer for this ASIN has no payload"
+            )
         elif code is not None and (code == 429 or code >= 500):
             out[asin] = ItemOutcome(
                 "ServerError",

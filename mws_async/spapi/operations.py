@@ -227,7 +227,10 @@ class SPAPIOperation:
             )
 
     def _batch(self, param: SPParam, value: Any, problems: list[str]) -> tuple[dict[str, Any] | None, int]:
-        assert self.batch_of is not None
+        batch_of = self.batch_of
+        if batch_of is None:
+            problems.append(f"{self.name} takes no batch of requests")
+            return None, 0
         if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
             problems.append(f"{param.wire} must be a list of requests")
             return None, 0
@@ -238,7 +241,7 @@ class SPAPIOperation:
         rendered: list[dict[str, Any]] = []
         for n, entry in enumerate(value, 1):
             try:
-                model = entry if isinstance(entry, self.batch_of) else self.batch_of.model_validate(entry)
+                model = entry if isinstance(entry, batch_of) else batch_of.model_validate(entry)
             except ValueError as exc:
                 problems.append(f"{param.wire}[{n}]: {_first_error(exc)}")
                 continue

@@ -681,7 +681,8 @@ class RedisThrottle:
                 raise ConfigurationError(
                     "RedisThrottle needs the redis package: pip install 'mws-async[redis]'"
                 ) from None
-            assert self.url is not None
+            if self.url is None:  # a given client is stored in __init__, so only a URL reaches here
+                raise ConfigurationError("RedisThrottle needs a url or a client")
             self._client = Redis.from_url(
                 self.url,
                 decode_responses=True,

@@ -25,7 +25,7 @@ from mws_async.sandbox.handlers.common import date_param, int_param, require, se
 from mws_async.sandbox.registry import Registry, RequestContext, SectionSpec
 from mws_async.sandbox.render import el, envelope, invalid, iso_s, missing
 from mws_async.sandbox.tokens import decode_token, encode_token
-from mws_async.sandbox.world import MarketInfo, Order, World, market_info
+from mws_async.sandbox.world import MarketInfo, Order, World, known_market, market_info
 
 __all__ = ["FINANCES", "NS", "register"]
 
@@ -46,9 +46,7 @@ def _money(name: str, cents: int, m: MarketInfo, world: World) -> str:
 
 
 def _usd() -> MarketInfo:
-    info = market_info("ATVPDKIKX0DER")
-    assert info is not None
-    return info
+    return known_market("ATVPDKIKX0DER")
 
 
 # --- the ledger ---------------------------------------------------------------------------------------

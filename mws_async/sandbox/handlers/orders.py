@@ -19,7 +19,7 @@ from mws_async.sandbox.handlers.common import list_values, marketplace, require,
 from mws_async.sandbox.registry import Registry, RequestContext, SectionSpec
 from mws_async.sandbox.render import el, envelope, esc, invalid, iso_s, missing, money
 from mws_async.sandbox.tokens import decode_token, encode_token
-from mws_async.sandbox.world import Order, World, market_info
+from mws_async.sandbox.world import Order, World, known_market
 
 __all__ = ["NS", "ORDERS", "register"]
 
@@ -76,7 +76,8 @@ def _list_orders(ctx: RequestContext) -> bytes:
     latest = ctx.now - _CUTOFF
     mode = "created" if created_after else "updated"
     after = created_after or updated_after
-    assert after is not None
+    if after is None:  # unreachable: one of the two was required above
+        raise missing("CreatedAfter")
     before = (created_before if mode == "created" else updated_before) or latest
     label = "CreatedBefore" if mode == "created" else "LastUpdatedBefore"
     if before > latest:
@@ -183,8 +184,7 @@ def render_order(world: World, order: Order) -> str:
     """One ``<Order>`` element (cached)."""
 
     def make() -> str:
-        m = market_info(order.marketplace_id)
-        assert m is not None
+        m = known_market(order.marketplace_id)
         pending = order.status in ("Pending", "PendingAvailability")
         shipped = sum(i.shipped for i in order.items)
         unshipped = sum(i.quantity - i.shipped for i in order.items) if order.status != "Canceled" else 0
@@ -242,8 +242,7 @@ def render_order(world: World, order: Order) -> str:
 
 def _render_item(world: World, order: Order, index: int) -> str:
     item = order.items[index]
-    m = market_info(order.marketplace_id)
-    assert m is not None
+    m = known_market(order.marketplace_id)
     product = world.product(item.product)
     c = m.currency
     promotion = (

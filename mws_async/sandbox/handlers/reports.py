@@ -180,7 +180,8 @@ def render_request(request: ReportRequest, mono: float) -> str:
 
 def render_report(request: ReportRequest) -> str:
     """One ``<ReportInfo>``."""
-    assert request.report_id is not None
+    if request.report_id is None:
+        raise ValueError(f"report request {request.request_id} has no report yet")
     acknowledged = (
         el("AcknowledgedDate", iso_tz(request.acknowledged_date)) if request.acknowledged_date else ""
     )

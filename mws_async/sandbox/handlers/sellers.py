@@ -15,7 +15,7 @@ from mws_async.sandbox.handlers.common import require, service_status
 from mws_async.sandbox.registry import Registry, RequestContext, SectionSpec
 from mws_async.sandbox.render import el, envelope
 from mws_async.sandbox.tokens import decode_token, encode_token
-from mws_async.sandbox.world import market_info
+from mws_async.sandbox.world import known_market
 
 __all__ = ["NS", "PARTICIPATIONS", "PER_PAGE", "SELLERS", "register"]
 
@@ -33,8 +33,7 @@ def _page(ctx: RequestContext, action: str, offset: int) -> bytes:
     suspended = PARTICIPATIONS[ctx.world.store.seller_key(ctx.seller_id) % len(PARTICIPATIONS)]
     participations, marketplaces = [], []
     for marketplace_id in ids:
-        info = market_info(marketplace_id)
-        assert info is not None
+        info = known_market(marketplace_id)
         participations.append(
             f"<Participation>{el('MarketplaceId', marketplace_id)}{el('SellerId', ctx.seller_id)}"
             f"{el('HasSellerSuspendedListings', 'Yes' if marketplace_id == suspended else 'No')}"

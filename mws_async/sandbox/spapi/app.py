@@ -462,7 +462,8 @@ class SPAPISandboxApp:
             _enum(query, "CustomerType", CUSTOMER_TYPES)
             return lambda: {"payload": [self._competitive(market, item_type, v, seller) for v in ids]}
         if operation in ("getItemOffers", "getListingOffers"):
-            assert path_value is not None
+            if path_value is None:
+                raise _Problem(400, "InvalidInput", f"{operation} needs an ASIN or SellerSKU in the path")
             market = _market(query.get("MarketplaceId"))
             condition = _enum(query, "ItemCondition", ITEM_CONDITIONS, required=True)
             _enum(query, "CustomerType", CUSTOMER_TYPES)
