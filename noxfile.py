@@ -1,23 +1,46 @@
-"""Single entry point for checks: `nox` runs tests, lint and typecheck; `nox -s bench` runs benchmarks."""
+"""Single entry point for checks: `nox` runs tests, lint, typecheck and package; `nox -s bench` benchmarks.
+
+Sessions run in virtualenvs made from the interpreter that runs nox, whichever supported version it is. The
+other supported versions are tested too when this machine has them (`tests_other`); a missing one is
+skipped, not failed.
+"""
 
 from __future__ import annotations
 
+import sys
+import zipfile
+from pathlib import Path
+
 import nox
 
-nox.options.sessions = ["tests", "lint", "typecheck"]
+nox.options.sessions = ["tests", "tests_other", "lint", "typecheck", "package"]
 nox.options.reuse_existing_virtualenvs = True
+nox.options.error_on_missing_interpreters = False
 
-PYTHON = "3.11"
+SUPPORTED = ("3.11", "3.12", "3.13")
+RUNNING = f"{sys.version_info.major}.{sys.version_info.minor}"
+OTHERS = [version for version in SUPPORTED if version != RUNNING]
+ROOT = Path(__file__).resolve().parent
+TEST_EXTRAS = ".[test,cli,sandbox,redis]"
 
 
-@nox.session(python=PYTHON)
+@nox.session
 def tests(session: nox.Session) -> None:
-    """Run the test suite (starts loopback sandboxes and a real redis-server as needed)."""
-    session.install("-e", ".[test,cli,sandbox,redis,fast]")
+    """Run the test suite on this interpreter (loopback sandboxes and a real redis-server as needed)."""
+    session.install("-e", TEST_EXTRAS)
     session.run("pytest", "-q", "-p", "no:cacheprovider", *session.posargs)
 
 
-@nox.session(python=PYTHON)
+@nox.session(python=OTHERS or None)
+def tests_other(session: nox.Session) -> None:
+    """The same suite on every other supported Python present on this machine (skipped when absent)."""
+    if not OTHERS:
+        session.skip("this interpreter is the only supported version")
+    session.install("-e", TEST_EXTRAS)
+    session.run("pytest", "-q", "-p", "no:cacheprovider", *session.posargs)
+
+
+@nox.session
 def lint(session: nox.Session) -> None:
     """ruff check and format check."""
     session.install("ruff")
@@ -25,15 +48,80 @@ def lint(session: nox.Session) -> None:
     session.run("ruff", "format", "--check", "mws_async", "tests", "benchmarks", "noxfile.py")
 
 
-@nox.session(python=PYTHON)
+@nox.session
 def typecheck(session: nox.Session) -> None:
     """mypy --strict on the package."""
-    session.install("-e", ".[cli,sandbox,redis,fast]", "mypy")
+    session.install("-e", ".[cli,sandbox,redis]", "mypy")
     session.run("mypy", "--strict", "mws_async")
 
 
-@nox.session(python=PYTHON)
+@nox.session
+def package(session: nox.Session) -> None:
+    """Build sdist and wheel, check them, install the wheel into a fresh venv and run the quick demo there,
+    on the fast stack and then on the pure-Python fallback."""
+    session.install("build", "twine", "mypy")
+    dist = Path(session.create_tmp()) / "dist"
+    for old in dist.glob("*"):
+        old.unlink()
+    session.run("python", "-m", "build", "--outdir", str(dist), str(ROOT))
+    built = sorted(dist.iterdir())
+    session.run("twine", "check", "--strict", *map(str, built))
+    wheel = next(path for path in built if path.suffix == ".whl")
+    _check_wheel(session, wheel)
+
+    # A fresh venv with nothing but the wheel (and its dependencies from the index).
+    venv = Path(session.create_tmp()) / "fresh-venv"
+    session.run(sys.executable, "-m", "venv", "--clear", str(venv), external=True)
+    bin_dir = venv / ("Scripts" if sys.platform == "win32" else "bin")
+    python = str(bin_dir / "python")
+    session.run(python, "-m", "pip", "install", "-q", f"{wheel}[cli]", external=True)
+    session.run(python, "-c", _STACK_CHECK, "aiohttp", "xmltodict-rs", external=True)
+    # Downstream type checkers see the package's types (py.typed), not "missing library stubs".
+    typed = Path(session.create_tmp()) / "uses_mws_async.py"
+    typed.write_text(_TYPED_USE)
+    session.run("mypy", "--strict", "--python-executable", python, str(typed))
+    session.run(str(bin_dir / "mws-async"), "demo", "--quick", external=True)
+    # Where no wheel of the fast parts exists, the pure stack runs: prove it still does the job.
+    session.run(python, "-m", "pip", "uninstall", "-q", "-y", "httpx-aiohttp", "xmltodict-rs", external=True)
+    session.run(python, "-c", _STACK_CHECK, "httpx", "xmltodict", external=True)
+    session.run(str(bin_dir / "mws-async"), "demo", "--quick", external=True)
+
+
+_TYPED_USE = """
+from mws_async import Credentials, MWSClient, Marketplace
+
+def make(creds: Credentials) -> MWSClient:
+    return MWSClient(creds, marketplace=Marketplace.US)
+"""
+
+_STACK_CHECK = """
+import sys
+from mws_async import http, xml
+got = (http.default_transport_name(), xml.current_parser())
+want = tuple(sys.argv[1:])
+print("stack:", got)
+sys.exit(0 if got == want else f"expected the {want} stack, got {got}")
+"""
+
+
+def _check_wheel(session: nox.Session, wheel: Path) -> None:
+    """The wheel holds py.typed and every subpackage of the source tree."""
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+    packages = sorted(
+        str(init.parent.relative_to(ROOT)).replace("\\", "/")
+        for init in (ROOT / "mws_async").rglob("__init__.py")
+    )
+    missing = [f"{pkg}/__init__.py" for pkg in packages if f"{pkg}/__init__.py" not in names]
+    if "mws_async/py.typed" not in names:
+        missing.append("mws_async/py.typed")
+    if missing:
+        session.error(f"{wheel.name} lacks {', '.join(missing)}")
+    session.log(f"{wheel.name}: py.typed and all {len(packages)} packages present")
+
+
+@nox.session
 def bench(session: nox.Session) -> None:
     """Benchmarks: ratios measured side by side in one run (see benchmarks/README.md)."""
-    session.install("-e", ".[test,cli,sandbox,redis,fast]")
+    session.install("-e", TEST_EXTRAS)
     session.run("python", "-m", "benchmarks", *session.posargs)

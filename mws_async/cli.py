@@ -674,12 +674,16 @@ def sandbox(
 @app.command()
 def demo(
     ids: Annotated[int, typer.Option("--ids", help="How many ids to look up")] = 3000,
+    quick: Annotated[bool, typer.Option("--quick", help="A short run: 300 ids")] = False,
     time_scale: Annotated[float, typer.Option("--time-scale", help="Sandbox time scale")] = 50.0,
     out: OutOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Start a sandbox, look up generated ISBNs (some duplicated, some invalid) and compare the time with
     the quota bound."""
+
+    if quick:
+        ids = min(ids, 300)
 
     async def run() -> int:
         from mws_async.sandbox import Sandbox

@@ -1,10 +1,11 @@
 """The HTTP client mws-async creates when none is injected: one pooled ``httpx.AsyncClient``.
 
-Kept in one place so the transport underneath can be chosen by measurement (see ``benchmarks/``): with
-the ``fast`` extra installed (``httpx-aiohttp``), the client runs the same httpx API over
-``httpx_aiohttp.AiohttpTransport``, which measured about 3x less client CPU per MWS call than httpx's
-own (httpcore) transport at 1 request in flight and about 6x less at 20 (``python -m benchmarks.cpu``).
-Without it, httpx's default transport is used. ``MWS_ASYNC_HTTP_TRANSPORT=httpx`` forces the latter.
+Kept in one place so the transport underneath can be chosen by measurement (see ``benchmarks/``): the
+client runs the httpx API over ``httpx_aiohttp.AiohttpTransport`` (``httpx-aiohttp`` is a dependency of a
+plain ``pip install mws-async``), which measured about 3x less client CPU per MWS call than httpx's own
+(httpcore) transport at 1 request in flight and about 6x less at 20 (``python -m benchmarks.cpu``).
+httpx's own transport is the tested fallback: ``MWS_ASYNC_HTTP_TRANSPORT=httpx`` selects it, and it is
+used when httpx-aiohttp cannot be imported.
 
 What the aiohttp path must (and does) keep, each covered by ``tests/test_http.py``:
 
@@ -24,9 +25,13 @@ import os
 
 import httpx
 
-__all__ = ["default_transport_name", "make_http_client"]
+from mws_async.errors import ConfigurationError
+
+__all__ = ["TRANSPORTS", "default_transport_name", "make_http_client"]
 
 _ENV = "MWS_ASYNC_HTTP_TRANSPORT"
+TRANSPORTS = ("aiohttp", "httpx")
+"""Values of ``MWS_ASYNC_HTTP_TRANSPORT``."""
 
 
 def _aiohttp_available() -> bool:
@@ -38,17 +43,27 @@ def _aiohttp_available() -> bool:
 
 
 def default_transport_name() -> str:
-    """``"aiohttp"`` when httpx-aiohttp is installed (and not overridden by ``MWS_ASYNC_HTTP_TRANSPORT``),
-    else ``"httpx"``."""
-    wanted = os.environ.get(_ENV, "").strip().lower()
+    """``"aiohttp"`` when httpx-aiohttp can be imported (and ``MWS_ASYNC_HTTP_TRANSPORT`` does not say
+    ``httpx``), else ``"httpx"``.
+
+    Raises :class:`~mws_async.errors.ConfigurationError` for a value other than ``aiohttp``/``httpx``, or
+    for ``aiohttp`` when httpx-aiohttp cannot be imported.
+    """
+    raw = os.environ.get(_ENV, "")
+    wanted = raw.strip().lower()
     if wanted == "httpx":
         return "httpx"
     if wanted not in ("", "aiohttp"):
-        raise ValueError(f"{_ENV} must be 'aiohttp' or 'httpx', not {wanted!r}")
+        raise ConfigurationError(
+            f"{_ENV}={raw!r} is not a transport; use one of {', '.join(TRANSPORTS)} (or unset it)"
+        )
     if _aiohttp_available():
         return "aiohttp"
     if wanted == "aiohttp":
-        raise ImportError(f"{_ENV}=aiohttp needs httpx-aiohttp (pip install 'mws-async[fast]')")
+        raise ConfigurationError(
+            f"{_ENV}=aiohttp, but httpx-aiohttp cannot be imported: pip install httpx-aiohttp, "
+            "or unset the variable to use httpx's own transport"
+        )
     return "httpx"
 
 

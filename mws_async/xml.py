@@ -12,7 +12,11 @@
   never a parser traceback.
 
 The parser backend is pluggable (pure-Python ``xmltodict`` or the Rust ``xmltodict-rs`` with the same
-output); :func:`set_parser` chooses, and the fixture parity test proves they agree.
+output); :func:`set_parser` chooses, and the fixture parity test proves they agree. ``xmltodict-rs`` is a
+dependency of a plain install wherever a wheel exists (CPython on the common platforms) and the default;
+``xmltodict`` is the tested fallback, chosen by ``MWS_ASYNC_XML_PARSER=xmltodict`` or when the Rust
+package cannot be imported. The variable is read on first use: a value naming no installed parser is a
+:class:`~mws_async.errors.ConfigurationError` then, never an import-time traceback.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from xml.parsers.expat import ExpatError
 
 import xmltodict
 
-from mws_async.errors import UnexpectedResponseError
+from mws_async.errors import ConfigurationError, UnexpectedResponseError
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -65,13 +69,13 @@ try:  # optional fast backend (extra "fast")
 except ImportError:  # pragma: no cover - depends on the environment
     pass
 
-# The Rust backend is the default when installed (same output on every recorded fixture, several times
-# faster); MWS_ASYNC_XML_PARSER=xmltodict forces the pure-Python path.
-_current: list[str] = [
-    os.environ.get("MWS_ASYNC_XML_PARSER") or ("xmltodict-rs" if "xmltodict-rs" in _PARSERS else "xmltodict")
-]
-if _current[0] not in _PARSERS:  # pragma: no cover - misconfiguration
-    raise ImportError(f"MWS_ASYNC_XML_PARSER={_current[0]!r} is not installed; available: {list(_PARSERS)}")
+_ENV: Final = "MWS_ASYNC_XML_PARSER"
+KNOWN_PARSERS: Final = ("xmltodict-rs", "xmltodict")
+"""Every backend name :func:`set_parser` and ``MWS_ASYNC_XML_PARSER`` accept (when installed)."""
+
+# The chosen backend, resolved from the environment on first use: the Rust backend when installed (same
+# output on every recorded fixture, several times faster), else the pure-Python one.
+_current: list[str | None] = [None]
 
 
 def available_parsers() -> list[str]:
@@ -79,16 +83,39 @@ def available_parsers() -> list[str]:
     return list(_PARSERS)
 
 
+def _check_name(name: str, origin: str) -> str:
+    if name not in _PARSERS:
+        if name in KNOWN_PARSERS:
+            raise ConfigurationError(
+                f"{origin}{name!r}: the {name} package cannot be imported on this machine "
+                f"(pip install {name}), or choose one of {', '.join(available_parsers())}"
+            )
+        raise ConfigurationError(
+            f"{origin}{name!r} is not an XML parser; use one of {', '.join(available_parsers())}"
+        )
+    return name
+
+
 def current_parser() -> str:
-    """Name of the backend :func:`parse` uses."""
-    return _current[0]
+    """Name of the backend :func:`parse` uses (``MWS_ASYNC_XML_PARSER`` is read on the first call).
+
+    Raises :class:`~mws_async.errors.ConfigurationError` when the variable names no installed parser.
+    """
+    name = _current[0]
+    if name is None:
+        wanted = os.environ.get(_ENV, "").strip()
+        if wanted:
+            name = _check_name(wanted.lower(), f"{_ENV}=")
+        else:
+            name = "xmltodict-rs" if "xmltodict-rs" in _PARSERS else "xmltodict"
+        _current[0] = name
+    return name
 
 
 def set_parser(name: str) -> None:
-    """Choose the parser backend (``"xmltodict"`` or ``"xmltodict-rs"``)."""
-    if name not in _PARSERS:
-        raise ValueError(f"unknown or uninstalled XML parser {name!r}; available: {available_parsers()}")
-    _current[0] = name
+    """Choose the parser backend (``"xmltodict"`` or ``"xmltodict-rs"``); a
+    :class:`~mws_async.errors.ConfigurationError` names the installed ones otherwise."""
+    _current[0] = _check_name(name, "XML parser ")
 
 
 def strip_namespaces(data: bytes) -> bytes:
@@ -138,8 +165,9 @@ def parse(
         raise unexpected("empty body where MWS XML was expected")
     if _DTD.search(data):
         raise unexpected("XML with a DOCTYPE or ENTITY declaration was refused (entities are never expanded)")
+    backend = _PARSERS[_current[0] or current_parser()]
     try:
-        raw = _PARSERS[_current[0]](strip_namespaces(data), force_list)
+        raw = backend(strip_namespaces(data), force_list)
     except (ExpatError, ValueError) as exc:
         raise unexpected(f"body is not well-formed XML ({exc})") from None
     except Exception as exc:  # the Rust backend raises its own error types

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import sys
 import warnings
 from collections.abc import AsyncIterator
 
 import httpx
 import pytest
 
-from mws_async import MWSClient
-from mws_async.errors import OutcomeUnknownError
+from mws_async import Credentials, MWSClient
+from mws_async.errors import ConfigurationError, OutcomeUnknownError
 from mws_async.http import default_transport_name, make_http_client
 from mws_async.sandbox import Sandbox
 from mws_async.sandbox.handlers.reports import LARGE_REPORT_TYPE
@@ -56,8 +57,19 @@ def test_transport_override(monkeypatch: pytest.MonkeyPatch) -> None:
     assert default_transport_name() == "httpx"
     assert isinstance(make_http_client(5.0)._transport, httpx.AsyncHTTPTransport)
     monkeypatch.setenv("MWS_ASYNC_HTTP_TRANSPORT", "bogus")
-    with pytest.raises(ValueError, match="MWS_ASYNC_HTTP_TRANSPORT"):
+    with pytest.raises(ConfigurationError, match="MWS_ASYNC_HTTP_TRANSPORT='bogus' is not a transport; use"):
         default_transport_name()
+
+
+def test_aiohttp_asked_for_but_missing_is_a_configuration_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "httpx_aiohttp", None)  # as on a machine without the package
+    monkeypatch.delenv("MWS_ASYNC_HTTP_TRANSPORT", raising=False)
+    assert default_transport_name() == "httpx"  # the fallback when it cannot be imported
+    monkeypatch.setenv("MWS_ASYNC_HTTP_TRANSPORT", "aiohttp")
+    with pytest.raises(ConfigurationError, match="httpx-aiohttp cannot be imported"):
+        default_transport_name()
+    with pytest.raises(ConfigurationError):
+        MWSClient(Credentials("AKIAEXAMPLE", "secret", "A1SELLER"))
 
 
 async def test_normal_call_and_clean_close(sandbox: Sandbox) -> None:

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from support import FIXTURES
 
 from mws_async import xml
-from mws_async.errors import UnexpectedResponseError
+from mws_async.errors import ConfigurationError, UnexpectedResponseError
 
 PRODUCT = (FIXTURES / "Products/GetMatchingProductForId__mwsdocs__2.xml").read_bytes()
 
@@ -87,6 +87,40 @@ def test_every_fixture_parses_identically_with_each_backend(parser: str) -> None
         if got != expected:
             mismatches.append(path.name)
     assert mismatches == []
+
+
+def test_parser_from_the_environment_is_read_on_first_use(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(xml, "_current", [None])
+    monkeypatch.setenv("MWS_ASYNC_XML_PARSER", "XMLtoDict")
+    assert xml.current_parser() == "xmltodict"
+    assert xml.parse(b"<R><A>1</A></R>") == {"R": {"A": "1"}}
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("lxml", "MWS_ASYNC_XML_PARSER='lxml' is not an XML parser; use one of"),
+        ("xmltodict-rs", "the xmltodict-rs package cannot be imported"),
+    ],
+)
+def test_a_bad_parser_setting_is_a_configuration_error_on_first_use(
+    monkeypatch: pytest.MonkeyPatch, value: str, message: str
+) -> None:
+    monkeypatch.setattr(xml, "_current", [None])
+    if value == "xmltodict-rs":  # as on a platform without its wheel
+        monkeypatch.delitem(xml._PARSERS, "xmltodict-rs", raising=False)
+    monkeypatch.setenv("MWS_ASYNC_XML_PARSER", value)
+    with pytest.raises(ConfigurationError, match=message):
+        xml.parse(b"<R/>")
+    with pytest.raises(ConfigurationError, match=message):
+        xml.current_parser()
+
+
+def test_without_the_rust_parser_the_pure_one_is_the_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(xml, "_current", [None])
+    monkeypatch.delenv("MWS_ASYNC_XML_PARSER", raising=False)
+    monkeypatch.delitem(xml._PARSERS, "xmltodict-rs", raising=False)
+    assert xml.current_parser() == "xmltodict"
 
 
 @settings(max_examples=200, deadline=None)
