@@ -81,7 +81,8 @@ def package(session: nox.Session) -> None:
     typed.write_text(_TYPED_USE)
     config = typed.with_name("downstream-mypy.ini")  # a downstream project's config, not ours
     config.write_text("[mypy]\nstrict = True\n")
-    session.run("mypy", "--config-file", str(config), "--python-executable", python, str(typed))
+    with session.chdir(typed.parent):  # away from the source tree: mypy must find the installed package
+        session.run("mypy", "--config-file", str(config), "--python-executable", python, str(typed))
     session.run(str(bin_dir / "mws-async"), "demo", "--quick", external=True)
     # Where no wheel of the fast parts exists, the pure stack runs: prove it still does the job.
     session.run(python, "-m", "pip", "uninstall", "-q", "-y", "httpx-aiohttp", "xmltodict-rs", external=True)

@@ -16,7 +16,7 @@ import httpx
 
 from mws_async import xml
 from mws_async.credentials import Credentials
-from mws_async.errors import InvalidParameterError
+from mws_async.errors import MWSResponseError, ThrottledError, UnexpectedResponseError
 from mws_async.marketplaces import Marketplace
 from mws_async.operations import Operation
 from mws_async.retry import RetryPolicy
@@ -54,7 +54,8 @@ class MWSClient:
         user_agent: full User-Agent header (see :func:`mws_async.useragent.build_user_agent`).
         signature_method: ``HmacSHA256`` (default) or ``HmacSHA1``.
         on_request: hook called with a :class:`~mws_async.transport.RequestRecord` after every attempt.
-        timeout: per-request timeout in seconds.
+        timeout: seconds each attempt may take in all (connect, send, the whole answer); see
+            :class:`~mws_async.transport.Transport`. Retries are bounded by ``retry.max_retry_time``.
     """
 
     def __init__(
@@ -123,16 +124,28 @@ class MWSClient:
         """Execute any :class:`Operation`: validate, throttle, sign, send, retry, parse, validate."""
         request = self._request(operation, args)
         try:
-            response = await self.transport.send(request, credentials=credentials)
-        except InvalidParameterError as exc:
+            # Parsed inside the retry loop: a truncated answer to a read is retried, and any unreadable
+            # answer to a non-idempotent call is an OutcomeUnknownError.
+            result = await self.transport.send(request, credentials=credentials, parse=operation.parse)
+        except MWSResponseError as exc:
             # Some operations report a per-item failure as an ErrorResponse carrying the item's attributes
             # (GetLowestPricedOffers): that is a failed result for the item, not a failed call.
-            if operation.alternate is not None and exc.body is not None:
-                result = operation.alternate(xml.parse(exc.body, force_list=operation.force_list))
-                if result is not None:
-                    return result
-            raise
-        return operation.parse(response)
+            if operation.alternate is None or exc.body is None or isinstance(exc, ThrottledError):
+                raise
+            alternate = operation.alternate(xml.parse(exc.body, force_list=operation.force_list))
+            if alternate is None:
+                raise
+            return alternate
+        if operation.many and not result:
+            # Every id asked for gets a result element, even a failed one: none at all is a broken answer.
+            raise UnexpectedResponseError(
+                f"the answer has no {operation.result_key or operation.action + 'Result'} element for the "
+                "requested id(s)",
+                status_code=200,
+                operation=operation.action,
+                transient=False,
+            )
+        return result
 
     def open_stream(
         self,
@@ -161,7 +174,7 @@ class MWSClient:
         request = self._request(
             operation, args, body=body, content_type=content_type, extra_params=extra_params
         )
-        return operation.parse(await self.transport.send(request, credentials=credentials))
+        return await self.transport.send(request, credentials=credentials, parse=operation.parse)
 
     def _request(
         self,

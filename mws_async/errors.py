@@ -6,9 +6,11 @@
     ├── ConfigurationError (also ValueError)     bad endpoint, credentials, user agent, quota table
     ├── ClientValidationError (also ValueError)  arguments rejected before anything was sent
     ├── QuotaCostError (also ValueError)         a request costs more than its bucket can ever hold
+    ├── ClockSkewError                           the server's clock is absurdly far from ours (> 24 h)
     ├── TransportError                           connection failures and timeouts
     │   └── OutcomeUnknownError                  a non-idempotent call may or may not have reached MWS
     ├── UnexpectedResponseError                  not MWS XML at all: HTML from a proxy, empty, truncated
+    │   └── ResponseTooLargeError                a body beyond the size cap (reading stopped there)
     ├── ContentMD5MismatchError                  a report / feed result body does not match Content-MD5
     └── MWSResponseError                         an ErrorResponse from MWS (code, message, status, ids)
         ├── ThrottledError
@@ -38,6 +40,7 @@ __all__ = [
     "AccessDeniedError",
     "AuthenticationError",
     "ClientValidationError",
+    "ClockSkewError",
     "ConfigurationError",
     "ContentMD5MismatchError",
     "InternalServerError",
@@ -53,6 +56,7 @@ __all__ = [
     "ReportCancelledError",
     "RequestExpiredError",
     "RequestThrottledError",
+    "ResponseTooLargeError",
     "ServiceUnavailableError",
     "SignatureDoesNotMatchError",
     "ThrottledError",
@@ -101,13 +105,56 @@ class QuotaCostError(MWSError, ValueError):
         )
 
 
+class ClockSkewError(MWSError):
+    """The server's clock differs from ours by more than a day: not adopted (a proxy or a broken server).
+
+    ``offset`` is server minus local time in seconds; ``header`` the header it came from.
+    """
+
+    def __init__(self, offset: float, header: str, *, operation: str | None = None) -> None:
+        self.offset, self.header, self.operation = offset, header, operation
+        where = f"{operation}: " if operation else ""
+        super().__init__(
+            f"{where}the server rejected our Timestamp, and its clock ({header}) differs from this machine's "
+            f"by {offset / 86400:+.1f} days, more than 24 h: not adopted. Check the endpoint (a proxy?) and "
+            "this machine's clock."
+        )
+
+
 class TransportError(MWSError):
     """The request could not be completed at the HTTP level (connect, read, timeout, protocol)."""
 
-    def __init__(self, message: str, *, operation: str | None = None, attempts: int = 1) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        operation: str | None = None,
+        attempts: int = 1,
+        elapsed: float | None = None,
+    ) -> None:
         self.operation = operation
         self.attempts = attempts
+        self.elapsed = elapsed
+        """Seconds from the first attempt to giving up (set when retries were made)."""
+        self.detail = message
         super().__init__(message)
+
+    def with_context(
+        self, *, attempts: int | None = None, elapsed: float | None = None, note: str | None = None
+    ) -> TransportError:
+        """Record the attempts made and the time spent (message updated)."""
+        if attempts is not None:
+            self.attempts = attempts
+        if elapsed is not None:
+            self.elapsed = elapsed
+        text = self.detail
+        if self.attempts > 1:
+            spent = f" in {self.elapsed:.1f} s" if self.elapsed is not None else ""
+            text += f" (after {self.attempts} attempts{spent})"
+        if note:
+            text += f"; {note}"
+        self.args = (text,)
+        return self
 
 
 class OutcomeUnknownError(TransportError):
@@ -121,7 +168,9 @@ class OutcomeUnknownError(TransportError):
 class UnexpectedResponseError(MWSError):
     """The response is not MWS XML: an HTML error page, an empty or truncated body, or a body too large.
 
-    Carries what arrived: HTTP status, content type and the first bytes of the body.
+    Carries what arrived: HTTP status, content type and the first bytes of the body. ``transient`` says
+    whether the same request may well get a good answer next time (a truncated body, a proxy's 5xx page);
+    None leaves it to the status code.
     """
 
     def __init__(
@@ -133,6 +182,7 @@ class UnexpectedResponseError(MWSError):
         first_bytes: bytes = b"",
         operation: str | None = None,
         request_id: str | None = None,
+        transient: bool | None = None,
     ) -> None:
         self.reason = reason
         self.status_code = status_code
@@ -140,6 +190,7 @@ class UnexpectedResponseError(MWSError):
         self.first_bytes = first_bytes[:200]
         self.operation = operation
         self.request_id = request_id
+        self.transient = transient
         where = f"{operation}: " if operation else ""
         super().__init__(
             f"{where}{reason} (HTTP {status_code}, content type {content_type!r}, "
@@ -149,7 +200,37 @@ class UnexpectedResponseError(MWSError):
     @property
     def retryable(self) -> bool:
         """A 5xx page from a proxy or a truncated body may well succeed on a retry."""
+        if self.transient is not None:
+            return self.transient
         return self.status_code is None or self.status_code >= 500 or self.status_code == 200
+
+
+class ResponseTooLargeError(UnexpectedResponseError):
+    """A response body passed the size cap: reading stopped there (``size`` bytes seen or declared,
+    ``limit`` the cap). Not retried: the same request would get the same answer."""
+
+    def __init__(
+        self,
+        size: int,
+        limit: int,
+        *,
+        declared: bool = False,
+        status_code: int | None = None,
+        content_type: str | None = None,
+        operation: str | None = None,
+        request_id: str | None = None,
+    ) -> None:
+        self.size, self.limit = size, limit
+        seen = f"declares {size} bytes" if declared else f"passed {size} bytes before reading stopped"
+        super().__init__(
+            f"the answer {seen}, above the {limit}-byte cap for responses (raise max_response_bytes if "
+            "such answers are expected)",
+            status_code=status_code,
+            content_type=content_type,
+            operation=operation,
+            request_id=request_id,
+            transient=False,
+        )
 
 
 class ContentMD5MismatchError(MWSError):
@@ -196,6 +277,9 @@ class MWSResponseError(MWSError):
         self.operation = operation
         self.attempts = attempts
         self.resets_on = resets_on
+        self.elapsed: float | None = None
+        """Seconds from the first attempt to giving up (set when retries were made)."""
+        self.note: str | None = None
         self.body: bytes | None = None
         """The raw error body (kept for operations that read per-item failures from it; never printed)."""
         super().__init__(self._format())
@@ -203,15 +287,28 @@ class MWSResponseError(MWSError):
     def _format(self) -> str:
         where = f"{self.operation}: " if self.operation else ""
         rid = f", RequestId {self.request_id}" if self.request_id else ""
-        tries = f", after {self.attempts} attempts" if self.attempts > 1 else ""
-        return f"{where}{self.code} (HTTP {self.status_code}): {self.message}{rid}{tries}"
+        spent = f" in {self.elapsed:.1f} s" if self.elapsed is not None else ""
+        tries = f", after {self.attempts} attempts{spent}" if self.attempts > 1 else ""
+        note = f"; {self.note}" if self.note else ""
+        return f"{where}{self.code} (HTTP {self.status_code}): {self.message}{rid}{tries}{note}"
 
-    def with_context(self, *, operation: str | None = None, attempts: int | None = None) -> MWSResponseError:
-        """Fill in the operation / attempt count once known (message updated)."""
+    def with_context(
+        self,
+        *,
+        operation: str | None = None,
+        attempts: int | None = None,
+        elapsed: float | None = None,
+        note: str | None = None,
+    ) -> MWSResponseError:
+        """Fill in the operation, attempt count, time spent and a note once known (message updated)."""
         if operation is not None:
             self.operation = operation
         if attempts is not None:
             self.attempts = attempts
+        if elapsed is not None:
+            self.elapsed = elapsed
+        if note is not None:
+            self.note = note
         self.args = (self._format(),)
         return self
 
@@ -332,7 +429,12 @@ def _mentions_expired_timestamp(message: str) -> bool:
 
 
 def error_class_for(code: str, message: str = "", status_code: int | None = None) -> type[MWSResponseError]:
-    """The exception class for an MWS error code (MWS folds clock-skew into InvalidParameterValue)."""
+    """The exception class for an MWS error code (MWS folds clock-skew into InvalidParameterValue).
+
+    Only the codes MWS documents as "not processed" (RequestThrottled, QuotaExceeded, ServiceUnavailable)
+    map to the classes a non-idempotent call may be resent after; any other code on a 5xx is an
+    :class:`InternalServerError` (the server may have processed the request). A 429 is a throttle.
+    """
     cls = _BY_CODE.get(code)
     if (
         cls is InvalidParameterError
@@ -342,8 +444,8 @@ def error_class_for(code: str, message: str = "", status_code: int | None = None
         return RequestExpiredError
     if cls is not None:
         return cls
-    if status_code == 503:
-        return ServiceUnavailableError
+    if status_code == 429:
+        return RequestThrottledError
     if status_code is not None and status_code >= 500:
         return InternalServerError
     return MWSResponseError

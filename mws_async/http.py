@@ -27,7 +27,7 @@ import httpx
 
 from mws_async.errors import ConfigurationError
 
-__all__ = ["TRANSPORTS", "default_transport_name", "make_http_client"]
+__all__ = ["TRANSPORTS", "BodyTooLarge", "default_transport_name", "make_http_client", "read_limited"]
 
 _ENV = "MWS_ASYNC_HTTP_TRANSPORT"
 TRANSPORTS = ("aiohttp", "httpx")
@@ -68,7 +68,12 @@ def default_transport_name() -> str:
 
 
 def make_http_client(timeout: float, *, max_connections: int = 100) -> httpx.AsyncClient:
-    """A pooled client with keep-alive; ``timeout`` seconds per request (connect capped at 20 s)."""
+    """A pooled client with keep-alive.
+
+    ``timeout`` is httpx's per-phase timeout (connect capped at 20 s and kept below ``timeout``, so a
+    refused connection is told apart from a slow answer); the transport bounds each whole attempt by
+    ``timeout`` on top of that (see :class:`mws_async.transport.Transport`).
+    """
     limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections)
     transport: httpx.AsyncBaseTransport | None = None
     if default_transport_name() == "aiohttp":
@@ -78,7 +83,35 @@ def make_http_client(timeout: float, *, max_connections: int = 100) -> httpx.Asy
         # with TCPConnector(limit=max_connections); AsyncClient.aclose() closes it.
         transport = AiohttpTransport(limits=limits)
     return httpx.AsyncClient(
-        timeout=httpx.Timeout(timeout, connect=min(timeout, 20.0)),
+        timeout=httpx.Timeout(timeout, connect=min(timeout * 0.9, 20.0)),
         limits=limits,
         transport=transport,
     )
+
+
+async def read_limited(response: httpx.Response, limit: int) -> bytes:
+    """The whole (decoded) body of a streamed ``response``, refusing it once it passes ``limit`` bytes.
+
+    A ``Content-Length`` above the limit is refused before reading; otherwise reading stops at the first
+    chunk that passes it, so memory never holds more than about ``limit`` bytes whatever the server sends
+    (an endless body, or a small compressed body that inflates). Raises :class:`BodyTooLarge`.
+    """
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise BodyTooLarge(int(declared), limit, declared=True)
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.aiter_bytes():
+        size += len(chunk)
+        if size > limit:
+            raise BodyTooLarge(size, limit, declared=False)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+class BodyTooLarge(Exception):
+    """Internal to the transports: a body passed its limit (they raise typed errors from it)."""
+
+    def __init__(self, size: int, limit: int, *, declared: bool) -> None:
+        super().__init__(f"{size} > {limit}")
+        self.size, self.limit, self.declared = size, limit, declared

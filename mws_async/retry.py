@@ -6,10 +6,14 @@ Decisions, by what the server told us:
 failure                                     idempotent reads       non-idempotent (SubmitFeed, RequestReport…)
 ==========================================  =====================  =========================================
 503 RequestThrottled / QuotaExceeded        retry (throttle budget) retry: MWS did not process it
-503 ServiceUnavailable                      retry                  retry: MWS did not process it
-500 InternalError, 5xx HTML/truncated body  retry                  no: :class:`OutcomeUnknownError`
+503 ServiceUnavailable, 429                 retry                  retry: MWS did not process it
+any other 5xx (any code, HTML, no body)     retry                  no: :class:`OutcomeUnknownError`
+200 truncated / not well-formed             retry                  no: :class:`OutcomeUnknownError`
+200 carrying an ErrorResponse               as its code            as its code
 connection refused / connect timeout        retry                  retry: nothing reached the server
 read timeout / reset after sending          retry                  no: :class:`OutcomeUnknownError`
+whole-attempt timeout (``timeout``)         retry                  no: :class:`OutcomeUnknownError`
+answer above the size cap                   raised at once         no: :class:`OutcomeUnknownError`
 timestamp rejected (clock skew)             re-sync clock, retry once
 anything else                               raised at once
 ==========================================  =====================  =========================================
@@ -18,7 +22,12 @@ Backoff between error retries: ``min(max_backoff, initial_backoff * multiplier *
 jitter factor drawn uniformly from ``[1 - jitter, 1]`` — with the defaults 1 s, 3 s, 9 s, 27 s, close to
 the MWS guide's suggested 1 s, 4 s, 10 s, 30 s. Throttle retries do not sleep here: the throttler marks
 the bucket empty and the next attempt waits in the bucket for exactly the restore time its cost needs;
-repeated throttles of one call add the same exponential backoff from the second one on.
+repeated throttles of one call add the same exponential backoff from the second one on, divided by the
+client's time scale like every restore time.
+
+Every call's retries together are bounded by ``max_retry_time`` (wall-clock seconds from the first
+attempt); "not processed" means the codes MWS documents as such (RequestThrottled, QuotaExceeded,
+ServiceUnavailable) and 429, nothing else.
 """
 
 from __future__ import annotations
@@ -43,6 +52,10 @@ class RetryPolicy:
     jitter: float = 0.25
     max_quota_wait: float = 3700.0
     """Longest wait for an hourly quota reset (seconds) before a QuotaExceededError is raised instead."""
+    max_retry_time: float = 300.0
+    """Longest a call spends retrying, in seconds from its first attempt (waits in the throttle included):
+    when the next wait would end past it, the last error is raised with the attempts and time spent.
+    A wait for an hourly quota reset is bounded by ``max_quota_wait`` instead."""
     clock_skew_retry: bool = True
     rng: random.Random = field(default_factory=random.Random, compare=False, repr=False)
 

@@ -18,7 +18,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 import httpx
 import tenacity
@@ -26,6 +26,7 @@ import tenacity
 from mws_async import xml
 from mws_async.credentials import Credentials
 from mws_async.errors import (
+    ClockSkewError,
     ConfigurationError,
     InternalServerError,
     MWSError,
@@ -33,13 +34,15 @@ from mws_async.errors import (
     OutcomeUnknownError,
     QuotaExceededError,
     RequestExpiredError,
+    RequestThrottledError,
+    ResponseTooLargeError,
     ServiceUnavailableError,
     ThrottledError,
     TransportError,
     UnexpectedResponseError,
     error_class_for,
 )
-from mws_async.http import make_http_client
+from mws_async.http import BodyTooLarge, make_http_client, read_limited
 from mws_async.logs import install_redaction
 from mws_async.retry import RetryPolicy
 from mws_async.signing import SignatureMethod, canonical_query, format_timestamp, percent_encode, signature
@@ -47,18 +50,26 @@ from mws_async.signing import string_to_sign as _string_to_sign
 from mws_async.throttle import QuotaHeaders, QuotaSpec, ThrottleKey, Throttler, parse_quota_headers
 
 __all__ = [
+    "MAX_CLOCK_SKEW",
     "Body",
+    "BodyStream",
     "MWSRequest",
     "MWSResponse",
     "RequestHook",
     "RequestRecord",
     "Section",
     "Transport",
+    "check_before_retrying",
     "validate_base_url",
 ]
 
 logger = logging.getLogger("mws_async.requests")
 install_redaction()
+
+MAX_CLOCK_SKEW: Final = 24 * 3600.0
+"""A server clock further than this from ours is never adopted (a proxy's or a broken server's)."""
+_ERROR_BODY_LIMIT: Final = 1024 * 1024
+"""Error answers are small; a larger non-2xx body is refused as it is read."""
 
 Body = bytes | Callable[[], AsyncIterator[bytes]]
 """A request body: bytes, or a factory of async byte iterators (called again for each attempt)."""
@@ -104,6 +115,7 @@ class MWSResponse:
     response_context: str | None = None
     quota: QuotaHeaders = field(default_factory=QuotaHeaders)
     stream: httpx.Response | None = field(default=None, repr=False)
+    streamed: BodyStream | None = field(default=None, repr=False)
 
     @property
     def content_type(self) -> str | None:
@@ -117,9 +129,9 @@ class MWSResponse:
         value: str | None = self.headers.get("content-md5")
         return value
 
-    def body_stream(self) -> httpx.Response:
-        """The unread body of a streamed response (:meth:`Transport.stream`)."""
-        if self.stream is None:
+    def body_stream(self) -> BodyStream:
+        """The unread body of a streamed response (:meth:`Transport.stream`), read within a time bound."""
+        if self.streamed is None:
             raise UnexpectedResponseError(
                 "the response body was already read; open it with Transport.stream to read it in chunks",
                 status_code=self.status_code,
@@ -127,7 +139,62 @@ class MWSResponse:
                 operation=self.operation,
                 request_id=self.request_id,
             )
-        return self.stream
+        return self.streamed
+
+
+class BodyStream:
+    """The unread body of a streamed 200 answer (reports, feed processing results).
+
+    Chunks must keep coming: the whole download may take ``timeout`` seconds plus one second per
+    ``min_rate`` bytes received, so a server that drips a byte at a time is cut off, while a large report
+    arriving at any reasonable speed is not. A stall or a broken connection is a :class:`TransportError`.
+    """
+
+    def __init__(self, response: httpx.Response, operation: str, *, timeout: float, min_rate: float) -> None:
+        self._response = response
+        self._operation = operation
+        self._timeout = timeout
+        self._min_rate = min_rate
+
+    async def aiter_bytes(self, chunk_size: int | None = None) -> AsyncIterator[bytes]:
+        """The body in chunks (decoded as httpx decodes content encodings)."""
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        received = 0
+        chunks = aiter(self._response.aiter_bytes(chunk_size))
+        try:
+            while True:
+                failure: TransportError | None = None
+                try:
+                    async with asyncio.timeout_at(started + self._timeout + received / self._min_rate):
+                        chunk = await anext(chunks)
+                except StopAsyncIteration:
+                    return
+                except TimeoutError:
+                    failure = TransportError(
+                        f"{self._operation}: the download stalled: {received} bytes in "
+                        f"{loop.time() - started:.1f} s (after {self._timeout:g} s it must average "
+                        f"{self._min_rate:g} bytes/s)",
+                        operation=self._operation,
+                    )
+                except httpx.RequestError as exc:
+                    failure = TransportError(
+                        f"{self._operation}: the download failed after {received} bytes "
+                        f"({type(exc).__name__}: {exc})",
+                        operation=self._operation,
+                    )
+                if failure is not None:
+                    raise failure  # outside the except clause: no link to httpx's exception
+                received += len(chunk)
+                yield chunk
+        finally:
+            close = getattr(chunks, "aclose", None)
+            if close is not None:
+                await close()
+
+    async def aclose(self) -> None:
+        """Close the response (and return its connection to the pool when it was read to the end)."""
+        await self._response.aclose()
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,7 +269,12 @@ class _Retryable(Exception):
         super().__init__(str(error))
         self.error = error
         self.pause = pause
+        """Seconds to sleep before the next attempt."""
         self.kind = kind
+        self.wait = 0.0
+        """Seconds the next attempt will wait in the throttle (a throttled call's restore time)."""
+        self.quota_wait = False
+        self.budget_spent = False
 
 
 # httpx failures that prove the request never left this machine: safe to resend anything.
@@ -235,7 +307,13 @@ class Transport:
 
     Parameters: ``credentials``; ``base_url`` (HTTPS endpoint or loopback); ``http_client`` (optional,
     not closed by :meth:`aclose` when injected); ``throttler``; ``retry`` policy; ``user_agent``;
-    ``signature_method`` (HmacSHA256 or HmacSHA1); ``on_request`` hook; ``timeout`` in seconds.
+    ``signature_method`` (HmacSHA256 or HmacSHA1); ``on_request`` hook.
+
+    ``timeout`` (seconds) bounds each whole attempt: connecting, sending, and every byte of the answer,
+    on whichever HTTP transport is underneath. Retries are separate attempts, bounded together by
+    :attr:`RetryPolicy.max_retry_time`. A streamed download (:meth:`stream`) gets ``timeout`` for the
+    headers and must then average ``min_download_rate`` bytes/s. ``max_response_bytes`` caps an answer
+    read whole; reading stops as soon as it is passed (:class:`~mws_async.errors.ResponseTooLargeError`).
     """
 
     def __init__(
@@ -251,6 +329,8 @@ class Transport:
         on_request: RequestHook | None = None,
         timeout: float = 60.0,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        max_response_bytes: int = xml.DEFAULT_MAX_BYTES,
+        min_download_rate: float = 16 * 1024,
     ) -> None:
         self.credentials = credentials
         self.base_url = validate_base_url(base_url)
@@ -260,6 +340,9 @@ class Transport:
         self.signature_method: SignatureMethod = signature_method
         self.on_request = on_request
         self._sleep = sleep
+        self.timeout = timeout
+        self.max_response_bytes = max_response_bytes
+        self.min_download_rate = min_download_rate
         self._own_client = http_client is None
         self._http = http_client or make_http_client(timeout)
         port = self.base_url.port
@@ -267,7 +350,7 @@ class Transport:
         self._prefix = str(self.base_url).rstrip("/")
         self._urls: dict[str, httpx.URL] = {}
         self.clock_offset = 0.0
-        self._skew_warned = False
+        self._clock_warned: set[str] = set()
 
     # -- lifecycle -----------------------------------------------------------------------------------
 
@@ -332,16 +415,32 @@ class Transport:
 
     # -- sending -------------------------------------------------------------------------------------
 
-    async def send(self, request: MWSRequest, *, credentials: Credentials | None = None) -> MWSResponse:
-        """Send with throttling and retries; return a 200 response or raise a typed :class:`MWSError`."""
-        return await self._run(request, credentials, stream=False)
+    async def send(
+        self,
+        request: MWSRequest,
+        *,
+        credentials: Credentials | None = None,
+        parse: Callable[[MWSResponse], Any] | None = None,
+    ) -> Any:
+        """Send with throttling and retries; return a 200 response or raise a typed :class:`MWSError`.
+
+        With ``parse`` (a function or coroutine function of the response), its result is returned instead,
+        and a body it cannot read counts as a failed attempt: a truncated answer to a read is retried, and
+        any unreadable answer to a non-idempotent call is an :class:`OutcomeUnknownError`.
+        """
+        return await self._run(request, credentials, stream=False, parse=parse)
 
     @asynccontextmanager
     async def stream(
         self, request: MWSRequest, *, credentials: Credentials | None = None
     ) -> AsyncIterator[MWSResponse]:
-        """Like :meth:`send`, but a 200 body is left unread: iterate ``response.stream.aiter_bytes()``."""
-        response = await self._run(request, credentials, stream=True)
+        """Like :meth:`send`, but a 200 body is left unread: iterate ``response.body_stream().aiter_bytes()``.
+
+        ``timeout`` bounds the wait for the response headers; the body must then keep arriving at
+        ``min_download_rate`` bytes per second on average (after a grace of ``timeout`` seconds), or the
+        download stops with a :class:`TransportError`.
+        """
+        response: MWSResponse = await self._run(request, credentials, stream=True, parse=None)
         body = response.body_stream()
         try:
             yield response
@@ -349,60 +448,90 @@ class Transport:
             await body.aclose()
 
     async def _run(
-        self, request: MWSRequest, credentials: Credentials | None, *, stream: bool
-    ) -> MWSResponse:
+        self,
+        request: MWSRequest,
+        credentials: Credentials | None,
+        *,
+        stream: bool,
+        parse: Callable[[MWSResponse], Any] | None,
+    ) -> Any:
+        try:
+            return await self._run_attempts(request, credentials, stream=stream, parse=parse)
+        except MWSError as exc:
+            raise _detached(exc)  # noqa: B904 - re-raising the same error, cut loose from the exchange
+
+    async def _run_attempts(
+        self,
+        request: MWSRequest,
+        credentials: Credentials | None,
+        *,
+        stream: bool,
+        parse: Callable[[MWSResponse], Any] | None,
+    ) -> Any:
         creds = credentials or self.credentials
         spec = request.quota
         key = self.throttle_key(spec, creds) if spec is not None else None
         policy = self.retry
+        scale = self.throttler.time_scale
         counts = {"throttle": 0, "error": 0, "skew": 0}
         attempt = 0
+        started = time.monotonic()
 
         def give_up(exc: BaseException | None) -> bool:
             if not isinstance(exc, _Retryable):
                 return True
             if exc.kind == "throttle":
-                return counts["throttle"] > policy.max_throttle_retries
-            if exc.kind == "skew":
-                return counts["skew"] > 1 or not policy.clock_skew_retry
-            return counts["error"] >= policy.max_attempts
+                over = counts["throttle"] > policy.max_throttle_retries
+            elif exc.kind == "skew":
+                over = counts["skew"] > 1 or not policy.clock_skew_retry
+            else:
+                over = counts["error"] >= policy.max_attempts
+            if over:
+                return True
+            if exc.quota_wait:  # an hourly reset: bounded by max_quota_wait when it was taken
+                return False
+            if time.monotonic() - started + exc.wait + exc.pause > policy.max_retry_time:
+                exc.budget_spent = True
+                return True
+            return False
 
         def delay(exc: BaseException | None) -> float:
-            if not isinstance(exc, _Retryable):  # give_up() ends the loop for anything else
-                return 0.0
-            if exc.kind == "throttle":
-                # The bucket gate holds the restore time; back off further only on repeats.
-                return exc.pause + (policy.backoff(counts["throttle"] - 1) if counts["throttle"] > 1 else 0.0)
-            if exc.kind == "skew":
-                return 0.0
-            return max(exc.pause, policy.backoff(counts["error"]))
+            return exc.pause if isinstance(exc, _Retryable) else 0.0
 
-        async def one_attempt() -> MWSResponse:
+        async def one_attempt() -> Any:
             nonlocal attempt
             attempt += 1
             throttle_wait = 0.0
             if spec is not None and key is not None:
                 throttle_wait = await self.throttler.acquire(key, spec, request.cost)
             try:
-                return await self._attempt(request, creds, attempt, throttle_wait, stream=stream)
+                response = await self._attempt(request, creds, attempt, throttle_wait, stream=stream)
+                return response if parse is None else await self._parse(request, response, parse)
             except _Retryable as exc:
                 counts[exc.kind] += 1
-                if exc.kind == "throttle" and spec is not None and key is not None:
-                    err = exc.error
-                    exceeded = isinstance(err, QuotaExceededError)
-                    exc.pause = await self.throttler.throttled(
-                        key,
-                        spec,
-                        request.cost,
-                        quota_exceeded=exceeded,
-                        resets_on=getattr(err, "resets_on", None),
-                    )
-                    if exceeded and exc.pause > policy.max_quota_wait:
-                        raise err from None
-                    # acquire() on the next attempt waits out the bucket; nothing more to sleep here.
-                    exc.pause = 0.0
+                if exc.kind == "throttle":
+                    if spec is not None and key is not None:
+                        err = exc.error
+                        exceeded = isinstance(err, QuotaExceededError)
+                        # acquire() on the next attempt waits this out in the bucket.
+                        exc.wait = await self.throttler.throttled(
+                            key,
+                            spec,
+                            request.cost,
+                            quota_exceeded=exceeded,
+                            resets_on=getattr(err, "resets_on", None),
+                        )
+                        if exceeded and exc.wait > policy.max_quota_wait:
+                            raise err from None
+                        exc.quota_wait = exceeded
+                    # The bucket gate holds the restore time; back off further (scaled) only on repeats.
+                    repeats = counts["throttle"] - 1
+                    exc.pause = policy.backoff(repeats) / scale if repeats > 0 else 0.0
+                elif exc.kind == "error":
+                    exc.pause = max(exc.pause, policy.backoff(counts["error"]))
                 raise
 
+        failure: _Retryable
         try:
             # Most calls succeed at once: only a failure pays for building the tenacity machinery.
             try:
@@ -410,9 +539,9 @@ class Transport:
             except _Retryable as first:
                 if give_up(first):
                     raise
-                pause = delay(first)
+                pause = first.pause
                 self._log_retry_now(request, attempt, first, pause)
-                await self._sleep(pause)
+            await self._sleep(pause)
             retrying = tenacity.AsyncRetrying(
                 stop=lambda state: give_up(state.outcome.exception() if state.outcome else None),
                 wait=lambda state: delay(state.outcome.exception() if state.outcome else None),
@@ -430,13 +559,18 @@ class Transport:
                 with try_:
                     return await one_attempt()
         except _Retryable as final:
-            err = final.error
-            if isinstance(err, MWSResponseError):
-                err.with_context(attempts=attempt)
-            elif isinstance(err, TransportError):
-                err.attempts = attempt
-            raise err from None
-        raise AssertionError("unreachable")  # pragma: no cover
+            failure = final
+        err = failure.error
+        note = (
+            f"gave up: the next retry would pass the retry budget of {policy.max_retry_time:g} s "
+            "(RetryPolicy.max_retry_time)"
+            if failure.budget_spent
+            else None
+        )
+        elapsed = time.monotonic() - started if attempt > 1 else None
+        if isinstance(err, (MWSResponseError, TransportError)):
+            err.with_context(attempts=attempt, elapsed=elapsed, note=note)
+        raise err
 
     def _log_retry_now(
         self, request: MWSRequest, attempt: int, exc: BaseException | None, pause: float
@@ -450,27 +584,56 @@ class Transport:
                 pause,
             )
 
+    async def _parse(
+        self, request: MWSRequest, response: MWSResponse, parse: Callable[[MWSResponse], Any]
+    ) -> Any:
+        """``parse(response)``; a body that cannot be read is a failed attempt (see :meth:`send`)."""
+        problem: UnexpectedResponseError
+        try:
+            parsed = parse(response)
+            return await parsed if inspect.isawaitable(parsed) else parsed
+        except UnexpectedResponseError as exc:
+            problem = exc
+        problem.request_id = problem.request_id or response.request_id
+        if not request.idempotent:
+            raise _outcome_unknown(request, problem, response.attempts)
+        if problem.retryable:
+            raise _Retryable(problem, 0.0, "error")
+        raise problem
+
     async def _attempt(
         self, request: MWSRequest, creds: Credentials, attempt: int, throttle_wait: float, *, stream: bool
     ) -> MWSResponse:
-        http_request = self._build(request, creds)
+        http_request: httpx.Request | None = self._build(request, creds)
         started = time.perf_counter()
+        response: httpx.Response | None = None
+        body = b""
+        failure: BaseException | None = None
+        keep_open = False
         try:
-            response = await self._http.send(http_request, stream=True)
-        except httpx.TransportError as exc:
+            async with asyncio.timeout(self.timeout):
+                response = await self._http.send(http_request, stream=True)  # type: ignore[arg-type]
+                http_request = None  # the signed request (token, signature) is not needed any more
+                keep_open = stream and response.status_code == 200
+                if not keep_open:
+                    limit = self.max_response_bytes if response.is_success else _ERROR_BODY_LIMIT
+                    body = await read_limited(response, limit)
+        except TimeoutError:
+            failure = self._timed_out(request, attempt, reached=response is not None)
+        except httpx.RequestError as exc:
+            failure = self._transport_failure(request, exc, attempt)
+        except BodyTooLarge as exc:
+            failure = self._too_large(request, response, exc, attempt)
+        finally:
+            http_request = None
+            if response is not None and not keep_open:
+                await response.aclose()
+        if failure is not None or response is None:
             elapsed = time.perf_counter() - started
-            await self._record(request, creds, attempt, None, elapsed, throttle_wait, type(exc).__name__)
-            raise self._transport_failure(request, exc, attempt) from None
+            code = _code(failure.error) if isinstance(failure, _Retryable) else type(failure).__name__
+            await self._record(request, creds, attempt, None, elapsed, throttle_wait, code)
+            raise failure or TransportError(f"{request.action}: no response", operation=request.action)
         try:
-            if response.status_code == 200 and stream:
-                body = b""
-            else:
-                try:
-                    body = await response.aread()
-                except httpx.TransportError as exc:
-                    raise self._transport_failure(request, exc, attempt) from None
-                finally:
-                    await response.aclose()
             elapsed = time.perf_counter() - started
             result = self._response(request, response, body, attempt, elapsed)
             self._observe_clock(response.headers)
@@ -478,20 +641,23 @@ class Transport:
                 await self.throttler.observe(
                     self.throttle_key(request.quota, creds), request.quota, result.quota
                 )
-            if response.status_code == 200:
+            if response.status_code == 200 and not _is_error_document(body):
                 await self._record(request, creds, attempt, result, elapsed, throttle_wait, None)
-                if stream:
+                if keep_open:
                     result.stream = response
+                    result.streamed = BodyStream(
+                        response, request.action, timeout=self.timeout, min_rate=self.min_download_rate
+                    )
                 return result
             error = self._classify(request, result)
             await self._record(request, creds, attempt, result, elapsed, throttle_wait, _code(error))
             if isinstance(error, RequestExpiredError):
-                self.resync_clock(response.headers)
-            raise self._decide(request, error)
+                self.resync_clock(response.headers, operation=request.action)
         except BaseException:
-            if stream and response.status_code == 200:
+            if keep_open:
                 await response.aclose()
             raise
+        raise self._decide(request, error)
 
     def _response(
         self, request: MWSRequest, response: httpx.Response, body: bytes, attempt: int, elapsed: float
@@ -512,12 +678,10 @@ class Transport:
             else QuotaHeaders(),
         )
 
-    def _transport_failure(
-        self, request: MWSRequest, exc: httpx.TransportError, attempt: int
-    ) -> BaseException:
+    def _transport_failure(self, request: MWSRequest, exc: httpx.RequestError, attempt: int) -> BaseException:
         # Never include the URL: for SubmitFeed it carries the signature and MWSAuthToken.
         reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-        if _not_sent(exc):
+        if isinstance(exc, httpx.TransportError) and _not_sent(exc):
             err = TransportError(f"{request.action}: could not connect ({reason})", operation=request.action)
             return _Retryable(err, 0.0, "error")
         if request.idempotent:
@@ -525,31 +689,82 @@ class Transport:
             return _Retryable(err, 0.0, "error")
         return OutcomeUnknownError(
             f"{request.action}: the connection failed after the request was sent ({reason}); MWS may or may "
-            "not "
-            "have processed it, so it was not resent. Check the matching list operation before retrying.",
+            f"not have processed it, so it was not resent. {check_before_retrying(request.action)}",
             operation=request.action,
             attempts=attempt,
         )
 
+    def _timed_out(self, request: MWSRequest, attempt: int, *, reached: bool) -> BaseException:
+        what = "the answer did not arrive in full" if reached else "no answer arrived"
+        reason = f"timed out after {self.timeout:g} s ({what}; the timeout bounds each whole attempt)"
+        if request.idempotent:
+            return _Retryable(
+                TransportError(f"{request.action}: {reason}", operation=request.action), 0.0, "error"
+            )
+        return OutcomeUnknownError(
+            f"{request.action}: {reason}; MWS may or may not have processed it, so it was not resent. "
+            f"{check_before_retrying(request.action)}",
+            operation=request.action,
+            attempts=attempt,
+        )
+
+    def _too_large(
+        self, request: MWSRequest, response: httpx.Response | None, exc: BodyTooLarge, attempt: int
+    ) -> BaseException:
+        status = response.status_code if response is not None else None
+        error = ResponseTooLargeError(
+            exc.size,
+            exc.limit,
+            declared=exc.declared,
+            status_code=status,
+            content_type=response.headers.get("content-type") if response is not None else None,
+            operation=request.action,
+            request_id=response.headers.get("x-mws-request-id") if response is not None else None,
+        )
+        if status is not None and not 200 <= status < 300:
+            return self._decide(request, error)
+        return error if request.idempotent else _outcome_unknown(request, error, attempt)
+
     def _classify(self, request: MWSRequest, response: MWSResponse) -> MWSError:
         ctype = response.content_type
+        status = response.status_code
+        if 300 <= status < 400:
+            location = response.headers.get("location", "")[:200]
+            return UnexpectedResponseError(
+                f"redirect (HTTP {status}) to {location!r}; MWS endpoints do not redirect: check base_url",
+                status_code=status,
+                content_type=ctype,
+                first_bytes=response.body,
+                operation=request.action,
+                request_id=response.request_id,
+                transient=False,
+            )
         try:
             errors, body_request_id = xml.parse_error_response(
-                response.body, status_code=response.status_code, content_type=ctype, operation=request.action
+                response.body, status_code=status, content_type=ctype, operation=request.action
             )
         except UnexpectedResponseError as exc:
             exc.request_id = response.request_id
+            if status == 429:  # a throttle from a proxy or gateway, without MWS's body
+                return RequestThrottledError(
+                    "RequestThrottled",
+                    "HTTP 429 Too Many Requests",
+                    status_code=status,
+                    request_id=response.request_id,
+                    operation=request.action,
+                    attempts=response.attempts,
+                )
             return exc
         first = errors[0]
         code = str(first["Code"])
         message = str(first.get("Message") or "")
-        cls = error_class_for(code, message, response.status_code)
+        cls = error_class_for(code, message, status)
         error = cls(
             code,
             message,
             type=first.get("Type"),
             detail=first.get("Detail"),
-            status_code=response.status_code,
+            status_code=status,
             request_id=body_request_id or response.request_id,
             timestamp=_parse_time(response.timestamp) if response.timestamp else None,
             operation=request.action,
@@ -560,7 +775,11 @@ class Transport:
         return error
 
     def _decide(self, request: MWSRequest, error: MWSError) -> BaseException:
-        """Wrap retryable failures in :class:`_Retryable`; return others to be raised as they are."""
+        """Wrap retryable failures in :class:`_Retryable`; return others to be raised as they are.
+
+        Only the answers MWS documents as "not processed" (throttles, ServiceUnavailable) are resent for a
+        non-idempotent call; any other server failure may have followed processing.
+        """
         if isinstance(error, ThrottledError):
             if isinstance(error, QuotaExceededError) and error.resets_on is None:
                 error.resets_on = _reset_from_message(error.message)
@@ -569,43 +788,64 @@ class Transport:
             return _Retryable(error, 0.0, "error")
         if isinstance(error, RequestExpiredError):
             return _Retryable(error, 0.0, "skew")
-        if isinstance(error, InternalServerError) or (
-            isinstance(error, UnexpectedResponseError) and error.retryable
-        ):
-            if request.idempotent:
-                return _Retryable(error, 0.0, "error")
-            # A 500 or a broken answer to SubmitFeed/RequestReport: processing may have happened.
-            unknown = OutcomeUnknownError(
-                f"{request.action}: MWS answered {error} — it may or may not have processed the request, so "
-                "it was not resent. Check the matching list operation before retrying.",
-                operation=request.action,
-            )
-            unknown.__cause__ = error
-            return unknown
-        return error
+        maybe_processed = isinstance(error, InternalServerError) or (
+            isinstance(error, UnexpectedResponseError)
+            and (error.status_code is None or error.status_code >= 500 or 200 <= error.status_code < 300)
+        )
+        if not maybe_processed:
+            return error
+        if not request.idempotent:
+            return _outcome_unknown(request, error, getattr(error, "attempts", 1))
+        if isinstance(error, UnexpectedResponseError) and not error.retryable:
+            return error
+        return _Retryable(error, 0.0, "error")
 
     # -- clock skew ----------------------------------------------------------------------------------
 
     def _observe_clock(self, headers: httpx.Headers) -> None:
-        server = _server_time(headers)
+        """Follow the server's clock when it drifts by more than a minute; never adopt an absurd one."""
+        reading = _server_time(headers)
+        if reading is None:
+            return
+        server, header = reading
+        if server is None:
+            self._warn_clock_once("unreadable", f"ignoring an unreadable server clock header ({header})")
+            return
+        skew = (server - self.now()).total_seconds()
+        if abs(skew) > MAX_CLOCK_SKEW:
+            self._warn_clock_once(
+                "absurd",
+                f"ignoring the server clock ({header}): it differs from this machine's by more than 24 h",
+            )
+            return
+        if abs(skew) > 60.0:
+            self.clock_offset += skew
+            self._warn_clock_once(
+                "skew",
+                f"local clock differs from the MWS server clock by {skew:.1f} s; "
+                "signing with the corrected time",
+            )
+
+    def _warn_clock_once(self, kind: str, message: str) -> None:
+        if kind not in self._clock_warned:
+            self._clock_warned.add(kind)
+            logging.getLogger("mws_async").warning("%s", message)
+
+    def resync_clock(self, headers: httpx.Headers, *, operation: str | None = None) -> None:
+        """Adopt the server's clock from a response's headers (after a rejected Timestamp).
+
+        Raises :class:`~mws_async.errors.ClockSkewError` when it is more than 24 h from this machine's.
+        """
+        reading = _server_time(headers)
+        if reading is None:
+            return
+        server, header = reading
         if server is None:
             return
         skew = (server - self.now()).total_seconds()
-        if abs(skew) > 60.0:
-            self.clock_offset += skew
-            if not self._skew_warned:
-                self._skew_warned = True
-                logging.getLogger("mws_async").warning(
-                    "local clock differs from the MWS server clock by %.1f s; "
-                    "signing with the corrected time",
-                    skew,
-                )
-
-    def resync_clock(self, headers: httpx.Headers) -> None:
-        """Adopt the server's clock from a response's headers (after a rejected Timestamp)."""
-        server = _server_time(headers)
-        if server is not None:
-            self.clock_offset += (server - self.now()).total_seconds()
+        if abs(skew) > MAX_CLOCK_SKEW:
+            raise ClockSkewError(skew, header, operation=operation)
+        self.clock_offset += skew
 
     # -- records -------------------------------------------------------------------------------------
 
@@ -656,26 +896,93 @@ def _code(error: MWSError) -> str:
 
 
 def _parse_time(value: str) -> datetime | None:
+    """An ISO 8601 time (``Z`` or an offset; naive means UTC), or None when it cannot be read."""
     try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except (ValueError, TypeError, OverflowError):
         return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-def _server_time(headers: httpx.Headers) -> datetime | None:
+def _parse_http_date(value: str) -> datetime | None:
+    """An RFC 7231 / RFC 2822 date, leniently (``-0000`` and missing zones mean UTC), or None."""
+    try:
+        parsed = email.utils.parsedate_to_datetime(value.strip())
+    except (ValueError, TypeError, OverflowError, IndexError):
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _server_time(headers: httpx.Headers) -> tuple[datetime | None, str] | None:
+    """The server's clock from ``x-mws-timestamp`` (preferred) or ``Date``, with the header it came from;
+    ``(None, header)`` when present but unreadable, ``None`` when neither is present."""
     stamp = headers.get("x-mws-timestamp")
+    date = headers.get("date")
     if stamp:
         parsed = _parse_time(stamp)
         if parsed is not None:
-            return parsed
-    date = headers.get("date")
+            return parsed, f"x-mws-timestamp: {stamp[:40]}"
     if date:
-        try:
-            return email.utils.parsedate_to_datetime(date)
-        except (TypeError, ValueError):
-            return None
+        parsed = _parse_http_date(date)
+        if parsed is not None:
+            return parsed, f"Date: {date[:40]}"
+    if stamp or date:
+        return None, f"x-mws-timestamp: {stamp[:40]}" if stamp else f"Date: {date[:40]}"
     return None
+
+
+_CHECK_WITH: Final = {
+    "SubmitFeed": "GetFeedSubmissionList",
+    "CancelFeedSubmissions": "GetFeedSubmissionList",
+    "RequestReport": "GetReportRequestList",
+    "CancelReportRequests": "GetReportRequestList",
+    "ManageReportSchedule": "GetReportScheduleList",
+    "UpdateReportAcknowledgements": "GetReportList",
+}
+
+
+def check_before_retrying(action: str) -> str:
+    """What to do after an :class:`OutcomeUnknownError` of ``action``: which listing shows the outcome."""
+    listing = _CHECK_WITH.get(action, "the matching list operation")
+    return f"Check {listing} before retrying."
+
+
+def _outcome_unknown(request: MWSRequest, error: MWSError, attempts: int) -> OutcomeUnknownError:
+    """A failure of a non-idempotent call after which MWS may have processed it (never resent)."""
+    unknown = OutcomeUnknownError(
+        f"{request.action}: MWS answered {error} — it may or may not have processed the request, so it was "
+        f"not resent. {check_before_retrying(request.action)}",
+        operation=request.action,
+        attempts=attempts,
+    )
+    unknown.__cause__ = error
+    return unknown
+
+
+def _is_error_document(body: bytes) -> bool:
+    """Whether a 200 body is an ``ErrorResponse`` (MWS sent some with status 200)."""
+    return b"<ErrorResponse" in body[:512]
+
+
+def _detached(error: MWSError) -> MWSError:
+    """``error`` cut loose from the HTTP exchange before it reaches the caller.
+
+    Exceptions raised while handling httpx's would keep them (and their request: URL, form body, so the
+    MWSAuthToken and signature) in ``__context__``, and inner frames keep them as locals; only our own
+    errors stay linked as causes, and the traceback restarts where the call was made.
+    """
+    node: BaseException | None = error
+    seen: set[int] = set()
+    while node is not None and id(node) not in seen:
+        seen.add(id(node))
+        node.__context__ = None
+        node.__traceback__ = None
+        cause = node.__cause__
+        if cause is not None and not isinstance(cause, MWSError):
+            node.__cause__ = None
+            break
+        node = cause
+    return error
 
 
 def _reset_from_message(message: str) -> datetime | None:

@@ -49,7 +49,11 @@ def test_recorded_request_throttled() -> None:
         ("RequestExpired", 400, e.RequestExpiredError),
         ("NextTokenCorrupted", 400, e.NextTokenCorruptedError),
         ("InvalidAddress", 404, e.InvalidAddressError),
-        ("SomethingNew", 503, e.ServiceUnavailableError),
+        # Only the documented "not processed" codes may be resent after; anything else on a 5xx may have
+        # been processed.
+        ("SomethingNew", 503, e.InternalServerError),
+        ("InternalFailure", 503, e.InternalServerError),
+        ("SomethingNew", 429, e.RequestThrottledError),
         ("SomethingNew", 400, e.MWSResponseError),
     ],
 )

@@ -11,7 +11,7 @@ from mws_async.errors import OutcomeUnknownError, UnexpectedResponseError
 from mws_async.marketplaces import Marketplace
 from mws_async.operations import Operation, Pagination, Param
 from mws_async.pagination import Paginator
-from mws_async.transport import Section
+from mws_async.transport import Section, check_before_retrying
 
 if TYPE_CHECKING:
     from mws_async.client import MWSClient
@@ -35,7 +35,7 @@ def answered(value: T | None, operation: Operation, what: str) -> T:
         )
     raise OutcomeUnknownError(
         f"{operation.action}: MWS answered 200 without the {what}; it may have processed the request, so it "
-        "was not resent. Check the matching list operation before submitting again.",
+        f"was not resent. {check_before_retrying(operation.action)}",
         operation=operation.action,
     )
 

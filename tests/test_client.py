@@ -1,0 +1,81 @@
+"""MWSClient's engine (`call`, `send_with_body`): what a broken but 200 answer means for each kind of call."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from mws_async import MWSClient, RetryPolicy
+from mws_async.credentials import Credentials
+from mws_async.errors import OutcomeUnknownError, UnexpectedResponseError
+
+CREDS = Credentials("AKIATESTKEY", "secret-key", "A1SELLERTEST")
+REPORTS_NS = "http://mws.amazonaws.com/doc/2009-01-01/"
+PRODUCTS_NS = "http://mws.amazonservices.com/schema/Products/2011-10-01"
+
+
+def client_answering(*bodies: bytes) -> tuple[MWSClient, list[httpx.Request]]:
+    """A client whose server answers 200 with ``bodies`` in turn (the last one from then on)."""
+    seen: list[httpx.Request] = []
+    queue = list(bodies)
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        body = queue.pop(0) if len(queue) > 1 else queue[0]
+        return httpx.Response(200, content=body, headers={"x-mws-request-id": "rid"})
+
+    http = httpx.AsyncClient(transport=httpx.MockTransport(handler))
+    retry = RetryPolicy(initial_backoff=0.001, max_backoff=0.01)
+    return MWSClient(CREDS, http_client=http, time_scale=1000.0, retry=retry), seen
+
+
+async def test_an_empty_request_report_result_is_outcome_unknown_and_not_resent() -> None:
+    body = (
+        f'<RequestReportResponse xmlns="{REPORTS_NS}"><RequestReportResult/>'
+        "<ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></RequestReportResponse>"
+    ).encode()
+    client, seen = client_answering(body)
+    with pytest.raises(OutcomeUnknownError, match="GetReportRequestList"):
+        await client.reports.request_report("_GET_MERCHANT_LISTINGS_DATA_")
+    assert len(seen) == 1
+
+
+async def test_an_empty_submit_feed_result_is_outcome_unknown_and_not_resent() -> None:
+    body = (
+        f'<SubmitFeedResponse xmlns="{REPORTS_NS}"><SubmitFeedResult/>'
+        "<ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></SubmitFeedResponse>"
+    ).encode()
+    client, seen = client_answering(body)
+    with pytest.raises(OutcomeUnknownError, match="GetFeedSubmissionList"):
+        await client.feeds.submit_feed(b"sku\tprice\n", "_POST_FLAT_FILE_PRICEANDQUANTITYONLY_UPDATE_DATA_")
+    assert len(seen) == 1
+
+
+async def test_a_truncated_answer_to_submit_feed_is_outcome_unknown() -> None:
+    client, seen = client_answering(b'<SubmitFeedResponse xmlns="x"><SubmitFeedResult><FeedSubmissionInfo>')
+    with pytest.raises(OutcomeUnknownError, match="not resent"):
+        await client.feeds.submit_feed(b"sku\tprice\n", "_POST_FLAT_FILE_PRICEANDQUANTITYONLY_UPDATE_DATA_")
+    assert len(seen) == 1
+
+
+async def test_a_truncated_answer_to_a_lookup_is_retried() -> None:
+    whole = (
+        f'<GetMatchingProductForIdResponse xmlns="{PRODUCTS_NS}">'
+        '<GetMatchingProductForIdResult Id="9781933988665" IdType="ISBN" status="Success"><Products/>'
+        "</GetMatchingProductForIdResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata>"
+        "</GetMatchingProductForIdResponse>"
+    ).encode()
+    client, seen = client_answering(whole[:60], whole)
+    results = await client.products.get_matching_product_for_id("ISBN", ["9781933988665"])
+    assert [r.id for r in results] == ["9781933988665"]
+    assert len(seen) == 2
+
+
+async def test_a_one_id_call_whose_answer_has_no_result_element_is_an_error() -> None:
+    body = (
+        f'<GetMatchingProductForIdResponse xmlns="{PRODUCTS_NS}">'
+        "<ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></GetMatchingProductForIdResponse>"
+    ).encode()
+    client, _ = client_answering(body)
+    with pytest.raises(UnexpectedResponseError, match="no GetMatchingProductForIdResult"):
+        await client.products.get_matching_product_for_id("ISBN", ["9781933988665"])
