@@ -60,7 +60,7 @@ def package(session: nox.Session) -> None:
     """Build sdist and wheel, check them, install the wheel into a fresh venv and run the quick demo there,
     on the fast stack and then on the pure-Python fallback."""
     session.install("build", "twine", "mypy")
-    dist = Path(session.create_tmp()) / "dist"
+    dist = Path(session.create_tmp()).resolve() / "dist"
     for old in dist.glob("*"):
         old.unlink()
     session.run("python", "-m", "build", "--outdir", str(dist), str(ROOT))
@@ -70,14 +70,14 @@ def package(session: nox.Session) -> None:
     _check_wheel(session, wheel)
 
     # A fresh venv with nothing but the wheel (and its dependencies from the index).
-    venv = Path(session.create_tmp()) / "fresh-venv"
+    venv = Path(session.create_tmp()).resolve() / "fresh-venv"
     session.run(sys.executable, "-m", "venv", "--clear", str(venv), external=True)
     bin_dir = venv / ("Scripts" if sys.platform == "win32" else "bin")
     python = str(bin_dir / "python")
     session.run(python, "-m", "pip", "install", "-q", f"{wheel}[cli]", external=True)
     session.run(python, "-c", _STACK_CHECK, "aiohttp", "xmltodict-rs", external=True)
     # Downstream type checkers see the package's types (py.typed), not "missing library stubs".
-    typed = Path(session.create_tmp()) / "uses_mws_async.py"
+    typed = Path(session.create_tmp()).resolve() / "uses_mws_async.py"
     typed.write_text(_TYPED_USE)
     config = typed.with_name("downstream-mypy.ini")  # a downstream project's config, not ours
     config.write_text("[mypy]\nstrict = True\n")

@@ -56,6 +56,7 @@ class MWSClient:
         on_request: hook called with a :class:`~mws_async.transport.RequestRecord` after every attempt.
         timeout: seconds each attempt may take in all (connect, send, the whole answer); see
             :class:`~mws_async.transport.Transport`. Retries are bounded by ``retry.max_retry_time``.
+        max_response_bytes: the largest answer read whole (default 64 MiB); reading stops once it is passed.
     """
 
     def __init__(
@@ -73,6 +74,7 @@ class MWSClient:
         signature_method: SignatureMethod = "HmacSHA256",
         on_request: RequestHook | None = None,
         timeout: float = 60.0,
+        max_response_bytes: int = xml.DEFAULT_MAX_BYTES,
     ) -> None:
         self.credentials = credentials if credentials is not None else Credentials.from_env()
         self.marketplace = Marketplace.resolve(marketplace)
@@ -93,6 +95,7 @@ class MWSClient:
             signature_method=signature_method,
             on_request=on_request,
             timeout=timeout,
+            max_response_bytes=max_response_bytes,
         )
 
     def __repr__(self) -> str:

@@ -22,6 +22,8 @@ from __future__ import annotations
 import asyncio
 import base64
 import hashlib
+import html
+import re
 from collections.abc import Awaitable, Callable, Iterator, MutableMapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -30,7 +32,7 @@ from urllib.parse import parse_qsl
 
 from mws_async.sandbox.auth import Authenticator
 from mws_async.sandbox.buckets import Buckets
-from mws_async.sandbox.faults import Faults
+from mws_async.sandbox.faults import POST_PROCESSING_KINDS, Fault, Faults
 from mws_async.sandbox.registry import RawResponse, Registry, RequestContext, SectionSpec
 from mws_async.sandbox.render import SandboxError, error_body, http_date, iso_ms, new_request_id
 from mws_async.sandbox.requestlog import REDACTED_PARAMS, RequestLog, RequestRecord
@@ -74,6 +76,9 @@ class _Reply:
     reset: bool = False
     stream: Callable[[], Iterator[bytes]] | None = None
     length: int = 0
+    """Content-Length of a streamed body; -1 for none (chunked, e.g. endless)."""
+    delay: float = 0.0
+    """Seconds between streamed chunks (the ``Drip`` fault)."""
 
     def content(self) -> bytes:
         """The whole body, streamed or not (tests and small documents)."""
@@ -93,6 +98,64 @@ def _corrupted(chunks: Callable[[], Iterator[bytes]]) -> Callable[[], Iterator[b
             yield chunk
 
     return make
+
+
+_HOSTILE_KINDS: Final = frozenset({"ErrorAfterProcessing", "Drip", "Huge", "RepeatToken", "BadClock"})
+_NEXT_TOKEN: Final = re.compile(rb"<NextToken>[^<]*</NextToken>")
+
+
+def _error_code_reply(fault: Fault, namespace: str, request_id: str) -> _Reply:
+    """HTTP ``fault.status`` with an ErrorResponse of ``fault.code`` (plain text when the code is empty)."""
+    if not fault.code:
+        return _Reply(fault.status, b"Service Unavailable", content_type="text/plain")
+    message = f"sandbox fault: {fault.code}"
+    return _Reply(fault.status, error_body(namespace, fault.code, message, request_id, type="Receiver"))
+
+
+def _hostile_reply(
+    fault: Fault,
+    payload: bytes,
+    section: SectionSpec,
+    action: str,
+    params: dict[str, str],
+    request_id: str,
+    headers: dict[str, str],
+) -> _Reply:
+    """The answer of a processed call, sent the way a hostile or broken server would (see faults.py)."""
+    kind = fault.kind
+    if kind == "ErrorAfterProcessing":
+        reply = _error_code_reply(fault, section.namespace, request_id)
+        reply.headers.update(headers)
+        return reply
+    if kind == "Drip":
+        return _Reply(
+            200,
+            b"",
+            dict(headers),
+            stream=lambda: (payload[i : i + 1] for i in range(len(payload))),
+            length=len(payload),
+            delay=fault.seconds,
+        )
+    if kind == "Huge":
+        start = f'<?xml version="1.0"?><{action}Response xmlns="{section.namespace}">'.encode()
+        padding = b"<Product/>" * 6554
+
+        def chunks() -> Iterator[bytes]:
+            yield start
+            sent = 0
+            while fault.size == 0 or sent < fault.size:
+                yield padding
+                sent += len(padding)
+
+        length = -1 if fault.size == 0 else len(start) + -(-fault.size // len(padding)) * len(padding)
+        return _Reply(200, b"", dict(headers), stream=chunks, length=length)
+    if kind == "RepeatToken":
+        token = params.get("NextToken", "")
+        element = f"<NextToken>{html.escape(token, quote=False)}</NextToken>".encode()
+        body = _NEXT_TOKEN.sub(lambda _: element, payload)
+        return _Reply(200, body, dict(headers))
+    clock = {"x-mws-timestamp": "9999-12-31T23:59:59.000Z", "date": "Thu, 01 Jan 1970 00:00:00 -0000"}
+    return _Reply(200, payload, {**headers, **clock})
 
 
 def _prefix(chunks: Callable[[], Iterator[bytes]], size: int) -> bytes:
@@ -187,12 +250,23 @@ class SandboxApp:
             await send({"type": "http.response.start", "status": reply.status, "headers": out_headers})
             raise SandboxConnectionReset("sandbox fault: connection reset")
         if reply.stream is not None:
-            out_headers.append((b"content-length", str(reply.length).encode()))
+            if reply.length >= 0:
+                out_headers.append((b"content-length", str(reply.length).encode()))
             await send({"type": "http.response.start", "status": reply.status, "headers": out_headers})
-            for chunk in reply.stream():
-                if chunk:
-                    await send({"type": "http.response.body", "body": chunk, "more_body": True})
-            await send({"type": "http.response.body", "body": b"", "more_body": False})
+            # The request body is read, so receive() now only returns when the client goes away: stop
+            # streaming then, instead of writing a long document (or a drip) into a closed socket.
+            gone = asyncio.ensure_future(receive())
+            try:
+                for chunk in reply.stream():
+                    if gone.done():
+                        return
+                    if chunk:
+                        await send({"type": "http.response.body", "body": chunk, "more_body": True})
+                        if reply.delay:
+                            await asyncio.sleep(reply.delay)
+                await send({"type": "http.response.body", "body": b"", "more_body": False})
+            finally:
+                gone.cancel()
             return
         out_headers.append((b"content-length", str(len(reply.body)).encode()))
         await send({"type": "http.response.start", "status": reply.status, "headers": out_headers})
@@ -236,6 +310,7 @@ class SandboxApp:
         seller = params.get("SellerId") or params.get("Merchant")
         record_section = section.name if section else None
         fault_kind: str | None = None
+        fault: Fault | None = None
         processed = False
 
         def log(status: int, code: str | None) -> None:
@@ -283,10 +358,8 @@ class SandboxApp:
                         fault_kind = None
                     elif fault.kind == "Truncated" and operation.mutates:
                         pass  # processed for real (it changes state), then the answer is cut short
-                    elif fault.kind not in ("MD5Mismatch", "ResetAfterProcessing"):
-                        reply = self._fault_reply(
-                            fault.kind, section, action, params, seller, request_id, now
-                        )
+                    elif fault.kind not in POST_PROCESSING_KINDS:
+                        reply = self._fault_reply(fault, section, action, params, seller, request_id, now)
                         reply.headers.update(base_headers)
                         log(reply.status, None)
                         return reply
@@ -305,6 +378,9 @@ class SandboxApp:
             log(200, None)
             if fault_kind == "ResetAfterProcessing":
                 return _Reply(200, b"", {**base_headers, **admission.headers}, reset=True)
+            if fault is not None and fault_kind in _HOSTILE_KINDS and not isinstance(payload, RawResponse):
+                answer_headers = {**base_headers, **admission.headers}
+                return _hostile_reply(fault, payload, section, action, params, request_id, answer_headers)
             if fault_kind == "Truncated":
                 cut = (
                     _prefix(payload.chunks, max(1, payload.length * 2 // 3))
@@ -349,7 +425,7 @@ class SandboxApp:
 
     def _fault_reply(
         self,
-        kind: str,
+        fault: Fault,
         section: SectionSpec,
         action: str,
         params: dict[str, str],
@@ -358,6 +434,9 @@ class SandboxApp:
         now: datetime,
     ) -> _Reply:
         ns = section.namespace
+        kind = fault.kind
+        if kind == "ErrorCode":
+            return _error_code_reply(fault, ns, request_id)
         if kind == "RequestThrottled":
             return _Reply(503, error_body(ns, kind, "Request is throttled", request_id))
         if kind == "QuotaExceeded":

@@ -21,6 +21,21 @@ Kinds (``FAULT_KINDS``):
 - ``ResetAfterProcessing`` (alias ``reset_after_processing``): the call *is* processed (a SubmitFeed is
   stored, a RequestReport created), then the connection drops before the answer: the client cannot know
   the outcome. Contrast ``ConnectionReset``, which drops the connection without processing.
+- ``ErrorCode``: an answer of HTTP ``status`` with an ErrorResponse of ``code`` (``code=""``: a plain-text
+  body and no code at all), without processing: the undocumented 5xx answers a client must not take for
+  "not processed" (``Fault("ErrorCode", status=503, code="InternalFailure")``);
+- ``ErrorAfterProcessing``: the call is processed, then answered like ``ErrorCode`` (a server that failed
+  after doing the work);
+
+The hostile-server kinds below all process the call first (it is charged, and stored if it writes):
+
+- ``Drip``: the real answer, one byte every ``seconds``;
+- ``Huge``: a 200 whose body is the start of the real answer followed by ``size`` bytes of padding
+  elements (``size=0``: an endless body without Content-Length);
+- ``RepeatToken``: on ``...ByNextToken`` operations, the answer's NextToken is the token the request sent
+  (a server that loops pagination);
+- ``BadClock``: the real answer with absurd clock headers (``x-mws-timestamp`` in year 9999, a ``Date``
+  with a ``-0000`` zone in 1970).
 
 Faults apply after authentication. A faulted call is not processed (its request-log record says
 ``processed=False``) and does not consume quota; ``Latency``, ``MD5Mismatch`` and ``ResetAfterProcessing``
@@ -54,9 +69,26 @@ FAULT_KINDS: Final = frozenset(
         "Latency",
         "MD5Mismatch",
         "ResetAfterProcessing",
+        "ErrorCode",
+        "ErrorAfterProcessing",
+        "Drip",
+        "Huge",
+        "RepeatToken",
+        "BadClock",
     }
 )
-POST_PROCESSING_KINDS: Final = frozenset({"Latency", "MD5Mismatch", "ResetAfterProcessing"})
+POST_PROCESSING_KINDS: Final = frozenset(
+    {
+        "Latency",
+        "MD5Mismatch",
+        "ResetAfterProcessing",
+        "ErrorAfterProcessing",
+        "Drip",
+        "Huge",
+        "RepeatToken",
+        "BadClock",
+    }
+)
 """Kinds after which the call is still processed (and charged)."""
 DOCUMENT_OPERATIONS: Final = frozenset({"GetReport", "GetFeedSubmissionResult"})
 """The operations ``MD5Mismatch`` applies to (their answers carry Content-MD5)."""
@@ -67,7 +99,9 @@ _ALIASES: Final = {"md5_mismatch": "MD5Mismatch", "reset_after_processing": "Res
 class Fault:
     """One scheduled fault: the next ``times`` matching calls get ``kind``.
 
-    ``operation``/``section``/``seller_id`` of None match anything. ``seconds`` is the delay of ``Latency``.
+    ``operation``/``section``/``seller_id`` of None match anything. ``seconds`` is the delay of ``Latency``
+    and the pause between bytes of ``Drip``; ``status``/``code`` the answer of ``ErrorCode`` and
+    ``ErrorAfterProcessing``; ``size`` the padding of ``Huge``.
     """
 
     kind: str
@@ -76,6 +110,9 @@ class Fault:
     section: str | None = None
     seller_id: str | None = None
     seconds: float = 0.0
+    status: int = 500
+    code: str = "InternalError"
+    size: int = 0
 
     def __post_init__(self) -> None:
         self.kind = _ALIASES.get(self.kind, self.kind)
@@ -86,7 +123,7 @@ class Fault:
 
     def matches(self, section: str, operation: str, seller_id: str) -> bool:
         """Whether this entry applies to the call."""
-        if self.kind == "NextTokenCorrupted" and not operation.endswith("ByNextToken"):
+        if self.kind in ("NextTokenCorrupted", "RepeatToken") and not operation.endswith("ByNextToken"):
             return False
         if self.kind == "MD5Mismatch" and operation not in DOCUMENT_OPERATIONS:
             return False
@@ -166,9 +203,15 @@ class Faults:
         for entry in self.schedule:
             if entry.matches(section, operation, seller_id):
                 entry.times -= 1
-                if entry.kind == "Latency":
-                    return Fault("Latency", operation, 1, seconds=entry.seconds)
-                return Fault(entry.kind, operation, 1)
+                return Fault(
+                    entry.kind,
+                    operation,
+                    1,
+                    seconds=entry.seconds,
+                    status=entry.status,
+                    code=entry.code,
+                    size=entry.size,
+                )
         rates = (
             ("RequestThrottled", self.throttle_rate),
             ("QuotaExceeded", self.quota_exceeded_rate),
