@@ -26,7 +26,9 @@ from mws_async import (
     RetryPolicy,
     Throttler,
 )
+from mws_async.pagination import Paginator
 from mws_async.sandbox import Fault, Sandbox, World
+from mws_async.sections.customers import LIST_CUSTOMERS
 from mws_async.throttle import NoThrottle
 
 SCALE = 2000.0
@@ -363,3 +365,30 @@ async def test_every_page_yields_to_the_event_loop() -> None:
     await http.aclose()
     assert len(ids) == pages
     assert during >= pages - 1
+
+
+async def test_follow_polls_may_resend_their_token_without_a_loop_error() -> None:
+    """MoreResultsAvailable=false hands out a token to poll with later: resending it is not a loop."""
+    ns = "http://mws.amazonservices.com/schema/CustomerInformation/2014-03-01"
+    requests: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        action = dict(parse_qsl(request.content.decode()))["Action"]
+        requests.append(action)
+        body = (
+            f'<?xml version="1.0"?><{action}Response xmlns="{ns}"><{action}Result>'
+            "<NextToken>poll-token</NextToken><MoreResultsAvailable>false</MoreResultsAvailable>"
+            f"<CustomerList><Customer><CustomerId>C{len(requests)}</CustomerId></Customer></CustomerList>"
+            f"</{action}Result><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></{action}Response>"
+        )
+        return httpx.Response(200, content=body.encode(), headers={"Content-Type": "text/xml"})
+
+    http = httpx.AsyncClient(transport=httpx.MockTransport(handler))
+    async with unthrottled_client(base_url="https://mws.amazonservices.com", http_client=http) as client:
+        listing: Paginator[Any] = Paginator(
+            client, LIST_CUSTOMERS, {}, follow=True, poll_interval=0.0, max_polls=3
+        )
+        ids = [c.customer_id async for c in listing]
+    await http.aclose()
+    assert ids == ["C1", "C2", "C3", "C4"]
+    assert requests == ["ListCustomers"] + ["ListCustomersByNextToken"] * 3
