@@ -137,7 +137,7 @@ _SECRET_OPTION = re.compile(r"(?i)(^|[&;])([^&;=]*password[^&;=]*=)[^&;]*")
 _SECRET_TEXT = re.compile(r"""(?i)(password['"]?\s*[=:]\s*['"]?)[^\s&;,'")}>]+""")
 #: The largest database index any Redis server accepts (``databases`` is an int); the server's own limit,
 #: 16 by default, is checked by the server: its refusal becomes a typed error naming the database.
-MAX_DATABASE = 2**31 - 1
+_MAX_DATABASE = 2**31 - 1
 
 
 def redact_url(url: str) -> str:
@@ -222,7 +222,7 @@ def _check_url(url: object) -> int:
                 "RedisThrottle url: the port must be a number from 1 to 65535 (6379 by default)"
             )
         db_text = options["db"][0] if "db" in options else parts.path.replace("/", "") or "0"
-    if not re.fullmatch(r"[0-9]{1,10}", db_text) or int(db_text) > MAX_DATABASE:
+    if not re.fullmatch(r"[0-9]{1,10}", db_text) or int(db_text) > _MAX_DATABASE:
         raise ConfigurationError(
             f"RedisThrottle url: the database (the /db part, or ?db=) must be a whole number from 0, "
             f"got {db_text[:20]!r}"
