@@ -22,7 +22,7 @@ import asyncio
 from collections.abc import AsyncIterator, Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from mws_async.errors import NextTokenCorruptedError, PaginationLoopError
+from mws_async.errors import ClientValidationError, NextTokenCorruptedError, PaginationLoopError
 from mws_async.operations import Operation, Page, Pagination
 
 if TYPE_CHECKING:
@@ -56,7 +56,9 @@ class Paginator(Generic[R]):
         max_restarts: int = 3,
     ) -> None:
         if operation.pagination is None:
-            raise ValueError(f"{operation.action} does not paginate")
+            raise ClientValidationError(
+                operation.action, [f"{operation.action} does not paginate; call it directly"]
+            )
         self._client = client
         self._operation = operation
         self._pagination: Pagination = operation.pagination

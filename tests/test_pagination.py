@@ -18,6 +18,7 @@ import pytest
 from support import serve_asgi
 
 from mws_async import (
+    ClientValidationError,
     Credentials,
     MWSClient,
     MWSError,
@@ -29,6 +30,7 @@ from mws_async import (
 from mws_async.pagination import Paginator
 from mws_async.sandbox import Fault, Sandbox, World
 from mws_async.sections.customers import LIST_CUSTOMERS
+from mws_async.sections.orders import GET_ORDER
 from mws_async.throttle import NoThrottle
 
 SCALE = 2000.0
@@ -392,3 +394,9 @@ async def test_follow_polls_may_resend_their_token_without_a_loop_error() -> Non
     await http.aclose()
     assert ids == ["C1", "C2", "C3", "C4"]
     assert requests == ["ListCustomers"] + ["ListCustomersByNextToken"] * 3
+
+
+async def test_paginating_an_operation_that_does_not_paginate_is_a_typed_error() -> None:
+    async with unthrottled_client(base_url="https://mws.amazonservices.com") as client:
+        with pytest.raises(ClientValidationError, match="GetOrder does not paginate"):
+            Paginator(client, GET_ORDER, {})
