@@ -12,6 +12,7 @@
     ├── UnexpectedResponseError                  not MWS XML at all: HTML from a proxy, empty, truncated
     │   └── ResponseTooLargeError                a body beyond the size cap (reading stopped there)
     ├── ContentMD5MismatchError                  a report / feed result body does not match Content-MD5
+    ├── PaginationLoopError                      the server repeated a NextToken: the listing would not end
     └── MWSResponseError                         an ErrorResponse from MWS (code, message, status, ids)
         ├── ThrottledError
         │   ├── RequestThrottledError            503 RequestThrottled: bucket empty
@@ -51,6 +52,7 @@ __all__ = [
     "MWSResponseError",
     "NextTokenCorruptedError",
     "OutcomeUnknownError",
+    "PaginationLoopError",
     "QuotaCostError",
     "QuotaExceededError",
     "ReportCancelledError",
@@ -457,3 +459,29 @@ class ReportCancelledError(MWSError):
     def __init__(self, report_request_id: str) -> None:
         self.report_request_id = report_request_id
         super().__init__(f"report request {report_request_id} was cancelled (_CANCELLED_)")
+
+
+class PaginationLoopError(MWSError):
+    """The server handed out a NextToken this listing had already used: paging on would never end.
+
+    ``operation`` is the call whose answer repeated the token, ``token_position`` the page (1-based, counted
+    over the whole listing) whose answer repeated it, ``first_position`` the page whose answer first gave
+    it (0 for a token passed in as ``next_token=``), ``pages`` the pages fetched, and ``token_prefix`` the
+    token's first characters (tokens can be long).
+    """
+
+    def __init__(
+        self, operation: str, token: str, *, token_position: int, first_position: int, pages: int
+    ) -> None:
+        self.operation = operation
+        self.token_prefix = token[:16] + ("..." if len(token) > 16 else "")
+        self.token_position = token_position
+        self.first_position = first_position
+        self.pages = pages
+        first = "the next_token it was started with" if first_position == 0 else f"page {first_position}"
+        super().__init__(
+            f"{operation}: the server repeated NextToken {self.token_prefix!r} at page {token_position} "
+            f"(first given by {first}; {pages} pages fetched), so the listing would never end; it was not "
+            "sent again. Every record received was yielded, but the listing may be incomplete: run it "
+            "again later (or narrow its filters)"
+        )

@@ -8,6 +8,12 @@ token). Each page request goes through the throttler of its own operation (the B
 On ``NextTokenCorrupted`` the token is never repeated: the listing restarts from the originating
 operation with the original arguments and skips records already yielded, keyed by their natural id
 (AmazonOrderId, ReportId...). Nothing is lost and nothing is yielded twice.
+
+A server that hands out a token this pass already used (the same token again, or a cycle A, B, A) would
+make the listing endless: every token is remembered (per pass: a restart or a ``follow`` poll starts a new
+one) and a repeat raises :class:`~mws_async.errors.PaginationLoopError` before the token is sent again.
+Every page iteration yields to the event loop, so a transport that answers without suspending (a mock, a
+cache) never starves other tasks.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ import asyncio
 from collections.abc import AsyncIterator, Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from mws_async.errors import NextTokenCorruptedError
+from mws_async.errors import ClientValidationError, NextTokenCorruptedError, PaginationLoopError
 from mws_async.operations import Operation, Page, Pagination
 
 if TYPE_CHECKING:
@@ -50,7 +56,9 @@ class Paginator(Generic[R]):
         max_restarts: int = 3,
     ) -> None:
         if operation.pagination is None:
-            raise ValueError(f"{operation.action} does not paginate")
+            raise ClientValidationError(
+                operation.action, [f"{operation.action} does not paginate; call it directly"]
+            )
         self._client = client
         self._operation = operation
         self._pagination: Pagination = operation.pagination
@@ -80,15 +88,23 @@ class Paginator(Generic[R]):
         )
 
     async def pages(self) -> AsyncIterator[Page]:
-        """Yield each page (result, records, next_token, has_more)."""
+        """Yield each page (result, records, next_token, has_more).
+
+        Raises :class:`~mws_async.errors.PaginationLoopError` when the server repeats a token of this pass.
+        """
         pagination = self._pagination
         natural_id = pagination.natural_id
         seen: set[str] = set()
         token = self._start_token
+        # Token -> the page whose answer gave it (0: the next_token this listing started from).
+        tokens: dict[str, int] = {} if token is None else {token: 0}
+        pages = 0
         restarts = 0
         skipping = False
         polls = 0
         while True:
+            # A transport that answers without suspending must not starve the loop (one yield per page).
+            await asyncio.sleep(0)
             try:
                 result = await self._fetch(token)
             except NextTokenCorruptedError:
@@ -97,8 +113,11 @@ class Paginator(Generic[R]):
                 # Never repeat a corrupted token: start over and skip what was already yielded.
                 restarts += 1
                 token = None
+                tokens = {}  # the new pass hands out new tokens
                 skipping = True
                 continue
+            pages += 1
+            asked = self._operation.action if token is None else pagination.next_operation.action
             records = list(pagination.records(result))
             if natural_id is not None:
                 fresh = []
@@ -113,6 +132,14 @@ class Paginator(Generic[R]):
                     records = fresh
             token = pagination.token(result)
             more = pagination.more_now(result)
+            loop: PaginationLoopError | None = None
+            if more and token is not None:
+                first = tokens.get(token)
+                if first is not None:
+                    loop = PaginationLoopError(
+                        asked, token, token_position=pages, first_position=first, pages=pages
+                    )
+                tokens[token] = pages
             self.next_token = token
             yield Page(
                 result=result,
@@ -121,6 +148,9 @@ class Paginator(Generic[R]):
                 has_more=more,
                 request_id=getattr(result, "request_id", None),
             )
+            if loop is not None:
+                # This page's records were yielded; the repeated token is never sent.
+                raise loop
             if more:
                 continue
             if self._follow and pagination.mode == "more_results" and token is not None:
@@ -128,5 +158,7 @@ class Paginator(Generic[R]):
                 if self._max_polls is not None and polls > self._max_polls:
                     return
                 await asyncio.sleep(self._poll_interval)
+                # Polling resends the last token by design: a new pass starts from it.
+                tokens = {token: pages}
                 continue
             return

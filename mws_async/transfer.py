@@ -1,21 +1,27 @@
 """Streaming transfer of report documents and feed bodies, with Content-MD5 checks and flat memory.
 
-Downloads (GetReport, GetFeedSubmissionResult) are written chunk by chunk to a file (``path.part`` then
-renamed) while their MD5 is computed; a body that does not match its ``Content-MD5`` header is discarded
-and downloaded once more, then :class:`~mws_async.errors.ContentMD5MismatchError` is raised. Iterator
-downloads spool to a temporary file first, so only verified bytes ever reach the caller.
+Downloads (GetReport, GetFeedSubmissionResult) are written chunk by chunk, while their MD5 is computed, to
+a partial file of a unique name beside the target (``<name>.<random>.part``, created exclusively), which is
+renamed onto the target (``os.replace``, atomic) once verified and removed on any failure or cancellation.
+Two downloads to one path therefore never share a file: each succeeds, and the target is always one whole,
+verified document. A body that does not match its ``Content-MD5`` header is discarded and downloaded once
+more, then :class:`~mws_async.errors.ContentMD5MismatchError` is raised. Iterator downloads spool to a
+private temporary file first (same helper), so only verified bytes ever reach the caller.
 
 Feed bodies may be bytes, a file path or an async byte iterator; the MD5 is computed in one streaming
-pass (an iterator is spooled to a temporary file on the way) and each attempt re-reads the body.
+pass (an iterator is spooled to a temporary file on the way, removed again if the iterator raises or the
+task is cancelled) and each attempt re-reads the body.
 """
 
 from __future__ import annotations
 
 import base64
 import codecs
+import contextlib
 import hashlib
 import os
 import tempfile
+import uuid
 from collections.abc import AsyncIterable, AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
@@ -62,12 +68,14 @@ class DownloadResult:
     request_id: str | None
 
 
-async def _download_once(open_response: Opener, target: Path) -> DownloadResult:
+async def _download_once(open_response: Opener, partial: Path, mode: int) -> DownloadResult:
     md5 = hashlib.md5()
     size = 0
     async with open_response() as response:
         expected = response.content_md5
-        async with await anyio.open_file(target, "wb") as out:
+        # O_EXCL: the name is this download's own (a unique name, never an existing file or link).
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), mode)
+        async with await anyio.open_file(fd, "wb") as out:
             async for chunk in response.body_stream().aiter_bytes(CHUNK_SIZE):
                 md5.update(chunk)
                 size += len(chunk)
@@ -75,41 +83,56 @@ async def _download_once(open_response: Opener, target: Path) -> DownloadResult:
         actual = base64.b64encode(md5.digest()).decode("ascii")
         if expected is not None and expected.strip() != actual:
             raise ContentMD5MismatchError(expected.strip(), actual, operation=response.operation)
-        return DownloadResult(target, size, actual, response.content_type, response.request_id)
+        return DownloadResult(partial, size, actual, response.content_type, response.request_id)
+
+
+async def _download(open_response: Opener, final: Path, *, attempts: int, private: bool) -> DownloadResult:
+    """Download to a unique partial file beside ``final``, verify, ``os.replace`` it onto ``final``.
+
+    ``private`` files are created ``0600`` (temporary spools); others ``0666`` less the umask, as ``open``."""
+    mode = 0o600 if private else 0o666
+    for attempt in range(1, attempts + 1):
+        partial = final.with_name(f"{final.name}.{uuid.uuid4().hex[:16]}.part")
+        try:
+            result = await _download_once(open_response, partial, mode)
+            os.replace(partial, final)
+        except ContentMD5MismatchError:
+            _remove(partial)
+            if attempt == attempts:
+                raise
+            continue
+        except BaseException:
+            _remove(partial)
+            raise
+        return DownloadResult(final, result.size, result.md5, result.content_type, result.request_id)
+    raise ContentMD5MismatchError("", "", operation="download")  # pragma: no cover - attempts >= 1
+
+
+def _remove(path: str | os.PathLike[str]) -> None:
+    """Remove a partial or spool file, synchronously: cleanup on cancellation must not await."""
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)
 
 
 async def download_to_path(
     open_response: Opener, path: str | os.PathLike[str], *, attempts: int = 2
 ) -> DownloadResult:
-    """Stream a document to ``path`` (via ``path.part``), verifying Content-MD5; retry once on mismatch."""
-    final = Path(path)
-    partial = final.with_name(final.name + ".part")
-    for attempt in range(1, attempts + 1):
-        try:
-            result = await _download_once(open_response, partial)
-        except ContentMD5MismatchError:
-            partial.unlink(missing_ok=True)
-            if attempt == attempts:
-                raise
-            continue
-        except BaseException:
-            partial.unlink(missing_ok=True)
-            raise
-        partial.replace(final)
-        return DownloadResult(final, result.size, result.md5, result.content_type, result.request_id)
-    raise AssertionError("unreachable")  # pragma: no cover
+    """Stream a document to ``path``, verifying Content-MD5 (retried once on mismatch).
+
+    The bytes go to a partial file of a unique name in ``path``'s folder, renamed onto ``path`` only once
+    verified: concurrent downloads to one path each succeed and never mix, and a failed or cancelled one
+    leaves nothing behind (an existing file at ``path`` stays as it was)."""
+    return await _download(open_response, Path(path), attempts=attempts, private=False)
 
 
 @asynccontextmanager
 async def spooled(open_response: Opener, *, attempts: int = 2) -> AsyncIterator[DownloadResult]:
-    """Download and verify into a temporary file that is removed when the block exits."""
-    handle, name = tempfile.mkstemp(prefix="mws-async-", suffix=".download")
-    os.close(handle)
+    """Download and verify into a private temporary file that is removed when the block exits."""
+    target = Path(tempfile.gettempdir()) / f"mws-async-{uuid.uuid4().hex}.download"
     try:
-        yield await download_to_path(open_response, name, attempts=attempts)
+        yield await _download(open_response, target, attempts=attempts, private=True)
     finally:
-        await anyio.Path(name).unlink(missing_ok=True)
-        await anyio.Path(name + ".part").unlink(missing_ok=True)
+        await anyio.Path(target).unlink(missing_ok=True)
 
 
 async def read_chunks(path: Path) -> AsyncIterator[bytes]:
@@ -197,11 +220,16 @@ async def prepare_feed_body(body: bytes | str | os.PathLike[str] | AsyncIterable
         return FeedBody(base64.b64encode(md5.digest()).decode("ascii"), size, None, path)
     handle, name = tempfile.mkstemp(prefix="mws-async-", suffix=".feed")
     os.close(handle)
-    async with await anyio.open_file(name, "wb") as spool:
-        async for chunk in body:
-            md5.update(chunk)
-            size += len(chunk)
-            await spool.write(chunk)
+    try:
+        async with await anyio.open_file(name, "wb") as spool:
+            async for chunk in body:
+                md5.update(chunk)
+                size += len(chunk)
+                await spool.write(chunk)
+    except BaseException:
+        # The iterator raised, or the task was cancelled mid-spool: the spool file is nobody's now.
+        _remove(name)
+        raise
     return FeedBody(base64.b64encode(md5.digest()).decode("ascii"), size, None, Path(name), cleanup=True)
 
 

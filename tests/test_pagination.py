@@ -6,13 +6,32 @@ NextToken-only mode is exercised through Orders here; HasNext (Reports, Feeds) a
 
 from __future__ import annotations
 
+import asyncio
+import pickle
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import parse_qsl
 
+import httpx
 import pytest
+from support import serve_asgi
 
-from mws_async import MWSClient, NextTokenCorruptedError, RetryPolicy
+from mws_async import (
+    ClientValidationError,
+    Credentials,
+    MWSClient,
+    MWSError,
+    NextTokenCorruptedError,
+    PaginationLoopError,
+    RetryPolicy,
+    Throttler,
+)
+from mws_async.pagination import Paginator
 from mws_async.sandbox import Fault, Sandbox, World
+from mws_async.sections.customers import LIST_CUSTOMERS
+from mws_async.sections.orders import GET_ORDER
+from mws_async.throttle import NoThrottle
 
 SCALE = 2000.0
 FAST = RetryPolicy(initial_backoff=0.001, max_backoff=0.01)
@@ -202,3 +221,182 @@ async def test_more_results_available_resume_and_follow_new_records(
     added = set(sb.add_customers(7))
     later = [c.customer_id async for c in client.customers.list_customers(next_token=last_token)]
     assert set(later) == added
+
+
+# -- a server that repeats NextTokens: a typed error after a few requests, never an endless loop ----------
+
+ORDERS_NS = "https://mws.amazonservices.com/Orders/2013-09-01"
+REPORTS_NS = "http://mws.amazonaws.com/doc/2009-01-01/"
+
+
+def orders_page(action: str, token: str | None, order_id: str) -> bytes:
+    next_token = f"<NextToken>{token}</NextToken>" if token is not None else ""
+    return (
+        f'<?xml version="1.0"?><{action}Response xmlns="{ORDERS_NS}"><{action}Result>{next_token}'
+        f"<Orders><Order><AmazonOrderId>{order_id}</AmazonOrderId></Order></Orders></{action}Result>"
+        f"<ResponseMetadata><RequestId>rid-{order_id}</RequestId></ResponseMetadata></{action}Response>"
+    ).encode()
+
+
+def reports_page(action: str, token: str, report_id: str) -> bytes:
+    return (
+        f'<?xml version="1.0"?><{action}Response xmlns="{REPORTS_NS}"><{action}Result>'
+        f"<NextToken>{token}</NextToken><HasNext>true</HasNext>"
+        f"<ReportInfo><ReportId>{report_id}</ReportId></ReportInfo></{action}Result>"
+        f"<ResponseMetadata><RequestId>rid-{report_id}</RequestId></ResponseMetadata></{action}Response>"
+    ).encode()
+
+
+class RepeatingTokenServer:
+    """Answers ListOrders/GetReportList and their ByNextToken twins with the tokens of ``cycle`` in turn,
+    forever (capped at ``limit`` answers, after which it ends the listing, so the old code finished instead
+    of hanging the test run). ``requests`` counts what it saw."""
+
+    def __init__(self, cycle: list[str], limit: int = 200) -> None:
+        self.cycle = cycle
+        self.limit = limit
+        self.requests = 0
+
+    def answer(self, action: str) -> bytes:
+        self.requests += 1
+        n = self.requests
+        token = self.cycle[(n - 1) % len(self.cycle)] if n < self.limit else None
+        if action.startswith("GetReportList"):
+            if token is None:
+                return reports_page(action, "end", f"R{n}").replace(b"true", b"false")
+            return reports_page(action, token, f"R{n}")
+        return orders_page(action, token, f"111-0000000-{n:07d}")
+
+    def handler(self, request: httpx.Request) -> httpx.Response:
+        params = dict(parse_qsl(request.content.decode()))
+        return httpx.Response(
+            200, content=self.answer(params["Action"]), headers={"Content-Type": "text/xml"}
+        )
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        params = dict(parse_qsl(body.decode()))
+        content = self.answer(params["Action"])
+        await send(
+            {"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/xml")]}
+        )
+        await send({"type": "http.response.body", "body": content})
+
+
+def unthrottled_client(**kwargs: Any) -> MWSClient:
+    creds = Credentials("AKIAEXAMPLE", "secret-key", "A1SELLER0000")
+    return MWSClient(creds, throttle=Throttler(NoThrottle()), retry=FAST, **kwargs)
+
+
+async def collect_ids(client: MWSClient, into: list[str]) -> None:
+    async for order in client.orders.list_orders(created_after=SINCE, created_before=UNTIL):
+        into.append(order.amazon_order_id)
+
+
+async def test_a_repeated_next_token_raises_a_pagination_loop_error_at_once() -> None:
+    server = RepeatingTokenServer(["TOKEN-A" * 40])
+    http = httpx.AsyncClient(transport=httpx.MockTransport(server.handler))
+    ids: list[str] = []
+    async with unthrottled_client(base_url="https://mws.amazonservices.com", http_client=http) as client:
+        with pytest.raises(PaginationLoopError) as info:
+            await collect_ids(client, ids)
+    await http.aclose()
+    error = info.value
+    assert isinstance(error, MWSError)
+    assert server.requests == 2
+    assert ids == ["111-0000000-0000001", "111-0000000-0000002"]  # what the server gave is yielded
+    assert (error.operation, error.token_position, error.pages) == ("ListOrdersByNextToken", 2, 2)
+    assert "ListOrdersByNextToken" in str(error) and "page 2" in str(error)
+    assert "TOKEN-A" * 40 not in str(error)  # a short prefix at most
+    assert pickle.loads(pickle.dumps(error)).token_position == 2
+
+
+async def test_a_cycle_of_tokens_from_a_loopback_server_stops_after_a_few_requests() -> None:
+    server = RepeatingTokenServer(["A-token", "B-token"])
+    async with serve_asgi(server) as url, unthrottled_client(base_url=url) as client:
+        with pytest.raises(PaginationLoopError) as info:
+            await all_ids(client)
+    assert server.requests <= 4
+    assert info.value.token_position == 3 and info.value.pages == 3
+
+
+async def test_the_same_token_twice_from_a_loopback_server_stops_at_the_second_page() -> None:
+    server = RepeatingTokenServer(["A-token"])
+    async with serve_asgi(server) as url, unthrottled_client(base_url=url) as client:
+        with pytest.raises(PaginationLoopError):
+            [r async for r in client.reports.get_report_list()]
+    assert server.requests <= 3
+
+
+async def test_a_resumed_listing_whose_token_comes_back_raises() -> None:
+    server = RepeatingTokenServer(["resume-token"])
+    async with serve_asgi(server) as url, unthrottled_client(base_url=url) as client:
+        with pytest.raises(PaginationLoopError) as info:
+            await all_ids(client, next_token="resume-token")
+    assert server.requests == 1 and info.value.token_position == 1
+
+
+async def test_every_page_yields_to_the_event_loop() -> None:
+    """A transport that answers synchronously must not starve other tasks while pages go by."""
+    pages = 30
+    cycle = [f"token-{i}" for i in range(pages)]
+    server = RepeatingTokenServer(cycle, limit=pages)
+    http = httpx.AsyncClient(transport=httpx.MockTransport(server.handler))
+    ticks = 0
+    stop = asyncio.Event()
+
+    async def ticker() -> None:
+        nonlocal ticks
+        while not stop.is_set():
+            ticks += 1
+            await asyncio.sleep(0)
+
+    async with unthrottled_client(base_url="https://mws.amazonservices.com", http_client=http) as client:
+        task = asyncio.create_task(ticker())
+        await asyncio.sleep(0)
+        start = ticks
+        ids = await all_ids(client)
+        during = ticks - start
+        stop.set()
+        await task
+    await http.aclose()
+    assert len(ids) == pages
+    assert during >= pages - 1
+
+
+async def test_follow_polls_may_resend_their_token_without_a_loop_error() -> None:
+    """MoreResultsAvailable=false hands out a token to poll with later: resending it is not a loop."""
+    ns = "http://mws.amazonservices.com/schema/CustomerInformation/2014-03-01"
+    requests: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        action = dict(parse_qsl(request.content.decode()))["Action"]
+        requests.append(action)
+        body = (
+            f'<?xml version="1.0"?><{action}Response xmlns="{ns}"><{action}Result>'
+            "<NextToken>poll-token</NextToken><MoreResultsAvailable>false</MoreResultsAvailable>"
+            f"<CustomerList><Customer><CustomerId>C{len(requests)}</CustomerId></Customer></CustomerList>"
+            f"</{action}Result><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></{action}Response>"
+        )
+        return httpx.Response(200, content=body.encode(), headers={"Content-Type": "text/xml"})
+
+    http = httpx.AsyncClient(transport=httpx.MockTransport(handler))
+    async with unthrottled_client(base_url="https://mws.amazonservices.com", http_client=http) as client:
+        listing: Paginator[Any] = Paginator(
+            client, LIST_CUSTOMERS, {}, follow=True, poll_interval=0.0, max_polls=3
+        )
+        ids = [c.customer_id async for c in listing]
+    await http.aclose()
+    assert ids == ["C1", "C2", "C3", "C4"]
+    assert requests == ["ListCustomers"] + ["ListCustomersByNextToken"] * 3
+
+
+async def test_paginating_an_operation_that_does_not_paginate_is_a_typed_error() -> None:
+    async with unthrottled_client(base_url="https://mws.amazonservices.com") as client:
+        with pytest.raises(ClientValidationError, match="GetOrder does not paginate"):
+            Paginator(client, GET_ORDER, {})

@@ -8,6 +8,16 @@ same refresh, so a thousand concurrent requests at expiry cause exactly one toke
 
 The client id is not a secret; the client secret, the refresh token and every access token are
 :class:`~mws_async.credentials.Secret` values, so they never show in ``repr``, logs or exception messages.
+Nor are they reachable from a raised exception: errors of the token exchange are raised outside the
+``except`` block that saw the httpx error (whose request carries the form), so ``__cause__`` and
+``__context__`` are empty, and the form itself lives only in the frame that sends it.
+
+The token answer is checked: JSON nested deeper than :data:`MAX_JSON_DEPTH` levels, a missing
+``access_token`` or an ``expires_in`` that is not a positive, finite number (``NaN``, ``1e400``, ``-5``,
+``"soon"``) is an :class:`~mws_async.spapi.errors.LWAError` ``InvalidTokenResponse``. A valid lifetime is
+clamped to :data:`MIN_TOKEN_LIFETIME` .. :data:`MAX_TOKEN_LIFETIME` (60 s .. 24 h; LWA issues 3600 s), so a
+tiny one cannot make every call refresh, and a huge one cannot keep a token for ever (a token the server
+expired sooner is dropped and refreshed once on its 401/403 anyway).
 """
 
 from __future__ import annotations
@@ -16,9 +26,11 @@ import asyncio
 import hashlib
 import json
 import logging
+import math
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 
@@ -28,10 +40,109 @@ from mws_async.retry import RetryPolicy
 from mws_async.spapi.errors import LWAError, SPAPIError
 from mws_async.transport import is_loopback
 
-__all__ = ["DEFAULT_TOKEN_URL", "AccessToken", "LWAAuth", "LWACredentials", "validate_endpoint"]
+__all__ = [
+    "DEFAULT_TOKEN_URL",
+    "MAX_JSON_DEPTH",
+    "MAX_TOKEN_LIFETIME",
+    "MIN_TOKEN_LIFETIME",
+    "AccessToken",
+    "LWAAuth",
+    "LWACredentials",
+    "decode_json",
+    "token_lifetime",
+    "validate_endpoint",
+]
 
 DEFAULT_TOKEN_URL = "https://api.amazon.com/auth/o2/token"
 logger = logging.getLogger("mws_async.spapi.auth")
+
+MIN_TOKEN_LIFETIME = 60.0
+"""Shortest access-token lifetime used (seconds): a smaller ``expires_in`` is raised to it."""
+MAX_TOKEN_LIFETIME = 86400.0
+"""Longest access-token lifetime used (seconds, 24 h): a larger ``expires_in`` is lowered to it."""
+MAX_JSON_DEPTH = 64
+"""Deepest nesting accepted in an SP-API or LWA JSON body (theirs are a handful of levels deep)."""
+
+
+def decode_json(body: bytes, *, parse_float: Callable[[str], Any] | None = None) -> tuple[Any, str | None]:
+    """Decode a JSON body whose nesting is at most :data:`MAX_JSON_DEPTH`.
+
+    Returns ``(value, None)``, or ``(None, problem)`` with ``problem`` saying what is wrong ("nested deeper
+    than 64 levels", "not JSON (...)"): the caller raises its own typed error, outside any ``except`` block.
+    Never raises (no ``RecursionError``, however deep the body).
+    """
+    too_deep = f"nested deeper than {MAX_JSON_DEPTH} levels"
+    problem: str | None = None
+    try:
+        value = json.loads(body, parse_float=parse_float)
+    except RecursionError:
+        problem = too_deep
+    except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError, an integer with too many digits
+        problem = f"not JSON ({str(exc).splitlines()[0][:120]})"
+    if problem is not None:
+        return None, problem
+    # A body with few brackets cannot nest deeply: only a bracket-rich one is walked.
+    if body.count(b"[") + body.count(b"{") > MAX_JSON_DEPTH and _depth(value) > MAX_JSON_DEPTH:
+        return None, too_deep
+    return value, None
+
+
+def _depth(value: Any) -> int:
+    """Nesting depth of decoded JSON (iterative: no recursion; stops once past the bound)."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            children: Any = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        deepest = max(deepest, level)
+        if deepest > MAX_JSON_DEPTH:
+            break
+        stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
+def token_lifetime(expires_in: object) -> float:
+    """``expires_in`` of an LWA answer as seconds, clamped to :data:`MIN_TOKEN_LIFETIME` ..
+    :data:`MAX_TOKEN_LIFETIME`.
+
+    Raises :class:`~mws_async.spapi.errors.LWAError` ``InvalidTokenResponse`` unless it is a positive,
+    finite number (a JSON number or a numeric string; ``true``, ``NaN``, ``Infinity``, ``1e400`` are not).
+    """
+    lifetime = _lifetime(expires_in)
+    if lifetime is None:
+        raise _bad_lifetime(expires_in)
+    return lifetime
+
+
+def _lifetime(expires_in: object) -> float | None:
+    number: float | None = None
+    if isinstance(expires_in, int) and not isinstance(expires_in, bool):
+        number = float(max(-1, min(expires_in, 10**12)))  # float() of a 400-digit integer overflows
+    elif isinstance(expires_in, float):
+        number = expires_in
+    elif isinstance(expires_in, str):
+        try:
+            number = float(expires_in.strip())
+        except ValueError:
+            number = None
+    if number is None or not math.isfinite(number) or number <= 0:
+        return None
+    return min(max(number, MIN_TOKEN_LIFETIME), MAX_TOKEN_LIFETIME)
+
+
+def _bad_lifetime(expires_in: object) -> LWAError:
+    return LWAError(
+        200,
+        "InvalidTokenResponse",
+        f"the LWA answer's expires_in {str(expires_in)[:40]!r} is not a positive, finite number of seconds; "
+        "the token was not used",
+        operation="LWA token",
+    )
 
 
 def validate_endpoint(url: str, what: str = "endpoint") -> httpx.URL:
@@ -124,7 +235,8 @@ class LWAAuth:
         token_url: the token endpoint (default ``https://api.amazon.com/auth/o2/token``; the sandbox serves
             one at ``/auth/o2/token``). HTTPS unless loopback.
         clock: monotonic seconds (inject to step time in tests).
-        refresh_margin: refresh this many seconds before expiry (at most half the token lifetime).
+        refresh_margin: refresh this many seconds before expiry (at most half the token lifetime; the
+            lifetime is the answer's ``expires_in`` clamped to 60 s .. 24 h, see the module doc).
         retry: backoff and attempts for token requests that fail with 5xx or a transport error.
         sleep: the sleep used between those attempts.
     """
@@ -191,6 +303,27 @@ class LWAAuth:
             self._refreshing = None
 
     async def _request_token(self) -> AccessToken:
+        policy = self.retry
+        attempt = 0
+        while True:
+            attempt += 1
+            self.token_requests += 1
+            outcome, retryable = await self._exchange()
+            if isinstance(outcome, AccessToken):
+                return outcome
+            if retryable and attempt < policy.max_attempts:
+                await self._sleep(policy.backoff(attempt))
+                continue
+            # Raised here, never inside an except block: nothing reachable from it holds the form.
+            raise outcome.with_attempts(attempt)
+
+    async def _exchange(self) -> tuple[AccessToken | SPAPIError, bool]:
+        """One token request: the token, or the error to raise and whether a retry may help.
+
+        Never raises (except on cancellation). The form (secrets in clear), the answer (a token) and any
+        httpx error (its request holds the form) stay in this frame, which is gone before the caller raises:
+        no raised error's chain or traceback reaches them."""
+        sent = self.clock()
         creds = self.credentials
         form = {
             "grant_type": "refresh_token",
@@ -198,45 +331,38 @@ class LWAAuth:
             "client_id": creds.client_id,
             "client_secret": creds.client_secret.reveal(),
         }
-        policy = self.retry
-        attempt = 0
-        while True:
-            attempt += 1
-            self.token_requests += 1
-            sent = self.clock()
-            try:
-                response = await self._http.post(
-                    self.token_url,
-                    data=form,
-                    headers={"Accept": "application/json"},
-                )
-                body = response.content
-            except httpx.TransportError as exc:
-                error: SPAPIError = SPAPIError(
-                    None, type(exc).__name__, "LWA token request failed", operation="LWA token"
-                )
-                if attempt >= policy.max_attempts:
-                    raise error.with_attempts(attempt) from None
-                await self._sleep(policy.backoff(attempt))
-                continue
-            if response.status_code == 200:
-                return self._parse(body, sent)
-            error = _lwa_error(response.status_code, body)
-            if response.status_code >= 500 and attempt < policy.max_attempts:
-                logger.info("LWA token request failed with HTTP %d; retrying", response.status_code)
-                await self._sleep(policy.backoff(attempt))
-                continue
-            raise error.with_attempts(attempt)
-
-    def _parse(self, body: bytes, sent: float) -> AccessToken:
         try:
-            data = json.loads(body)
-            value = str(data["access_token"])
-            lifetime = float(data.get("expires_in", 3600))
-        except (ValueError, KeyError, TypeError):
-            raise LWAError(200, "InvalidTokenResponse", "the LWA answer has no access_token") from None
-        if not value or lifetime <= 0:
-            raise LWAError(200, "InvalidTokenResponse", "the LWA answer has an empty or expired token")
+            response = await self._http.post(
+                self.token_url, data=form, headers={"Accept": "application/json"}
+            )
+            body = response.content
+        except httpx.RequestError as exc:
+            return SPAPIError(
+                None, type(exc).__name__, "LWA token request failed", operation="LWA token"
+            ), True
+        status = response.status_code
+        if status == 200:
+            return self._parse(body, sent), False
+        if status >= 500:
+            logger.info("LWA token request failed with HTTP %d", status)
+        return _lwa_error(status, body), status >= 500
+
+    def _parse(self, body: bytes, sent: float) -> AccessToken | LWAError:
+        """The token of a 200 answer, or the error to raise (returned, not raised: see :meth:`_exchange`)."""
+        data, problem = decode_json(body)
+        if problem is not None:
+            return LWAError(
+                200, "InvalidTokenResponse", f"the LWA answer is {problem}", operation="LWA token"
+            )
+        value = data.get("access_token") if isinstance(data, dict) else None
+        if not isinstance(value, str) or not value:
+            return LWAError(
+                200, "InvalidTokenResponse", "the LWA answer has no access_token", operation="LWA token"
+            )
+        expires_in = data.get("expires_in", 3600)
+        lifetime = _lifetime(expires_in)
+        if lifetime is None:
+            return _bad_lifetime(expires_in)
         margin = min(self.refresh_margin, lifetime / 2)
         # Lifetime counts from when the request was sent: never later than the server's own clock.
         return AccessToken(Secret(value), sent + lifetime, sent + lifetime - margin)
@@ -244,13 +370,12 @@ class LWAAuth:
 
 def _lwa_error(status: int, body: bytes) -> LWAError:
     code, message = "HTTP" + str(status), "the LWA token endpoint refused the request"
-    try:
-        data = json.loads(body)
-    except ValueError:
-        data = None
+    data, problem = decode_json(body)
+    if problem is not None:
+        message += f" (its answer is {problem})"
     if isinstance(data, dict):
-        code = str(data.get("error") or code)
-        message = str(data.get("error_description") or message)
+        code = str(data.get("error") or code)[:100]
+        message = str(data.get("error_description") or message)[:500]
     return LWAError(status, code, message, operation="LWA token")
 
 

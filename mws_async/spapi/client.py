@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-import json
 import logging
 import time
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
@@ -32,12 +31,13 @@ import tenacity
 from pydantic import BaseModel, ValidationError
 
 from mws_async.bulk import BulkResult, BulkStats
+from mws_async.credentials import Secret
 from mws_async.errors import ConfigurationError
 from mws_async.http import make_http_client
 from mws_async.marketplaces import Marketplace, Region
 from mws_async.retry import RetryPolicy
 from mws_async.spapi import models as m
-from mws_async.spapi.auth import DEFAULT_TOKEN_URL, LWAAuth, LWACredentials, validate_endpoint
+from mws_async.spapi.auth import DEFAULT_TOKEN_URL, LWAAuth, LWACredentials, decode_json, validate_endpoint
 from mws_async.spapi.bulk import ItemOutcome, run_spapi_bulk
 from mws_async.spapi.errors import (
     SPAPIAuthError,
@@ -261,19 +261,27 @@ class SPAPIClient:
         return self.parse(op, response)
 
     def parse(self, op: SPAPIOperation, response: SPAPIResponse) -> BaseModel:
-        """The result model of a 2xx answer, with ``request_id`` and ``rate_limit`` filled in."""
-        try:
-            data = json.loads(response.body, parse_float=Decimal)
-            model = op.result.model_validate(data)
-        except (ValueError, ValidationError) as exc:
+        """The result model of a 2xx answer, with ``request_id`` and ``rate_limit`` filled in.
+
+        An answer that is not JSON, is nested deeper than 64 levels, or does not match the model is an
+        :class:`SPAPIError` ``InvalidResponse`` (raised outside the decoder's ``except``: no chain)."""
+        data, problem = decode_json(response.body, parse_float=Decimal)
+        if problem is not None:
+            problem = f"the answer is {problem}"
+        else:
+            try:
+                model = op.result.model_validate(data)
+            except (ValueError, TypeError, ValidationError) as exc:
+                problem = f"the answer does not match {op.result.__name__}: {str(exc).splitlines()[0]}"
+        if problem is not None:
             raise SPAPIError(
                 response.status_code,
                 "InvalidResponse",
-                f"the answer does not match {op.result.__name__}: {str(exc).splitlines()[0]}",
+                problem,
                 request_id=response.request_id,
                 operation=op.name,
                 attempts=response.attempts,
-            ) from None
+            )
         if isinstance(model, m._Response):
             model.request_id = response.request_id
             model.rate_limit = response.rate_limit
@@ -315,6 +323,7 @@ class SPAPIClient:
             sleep=self._sleep,
             reraise=True,
         )
+        final: SPAPIError | None = None
         try:
             async for try_ in retrying:
                 with try_:
@@ -330,9 +339,14 @@ class SPAPIClient:
                             # Marks the bucket empty: the next acquire() waits out the restore time.
                             await self.throttler.throttled(key, spec, 1.0)
                         raise
-        except _Retryable as final:
-            raise final.error.with_attempts(attempt) from None
-        raise AssertionError("unreachable")  # pragma: no cover
+        except _Retryable as last:
+            final = last.error
+        if final is None:  # pragma: no cover - the loop either returns or raises
+            raise SPAPIError(
+                None, "Unreachable", "the retry loop ended without an outcome", operation=op.name
+            )
+        # Raised outside the except block: its chain holds no _Retryable, no httpx error, no request.
+        raise final.with_attempts(attempt)
 
     async def _attempt(
         self,
@@ -344,30 +358,19 @@ class SPAPIClient:
         waited: float,
     ) -> SPAPIResponse:
         token = await self.auth.token()
-        headers = {
-            "x-amz-access-token": token.reveal(),
-            "User-Agent": self.user_agent,
-            "Accept": "application/json",
-        }
-        url = self._prefix + prepared.path
         started = time.perf_counter()
+        failure: str | None = None
         try:
-            if prepared.body is not None:
-                response = await self._http.request(
-                    prepared.method, url, params=prepared.query, json=prepared.body, headers=headers
-                )
-            else:
-                response = await self._http.request(
-                    prepared.method, url, params=prepared.query, headers=headers
-                )
+            response = await self._send(prepared, token)
             body = response.content
-        except httpx.TransportError as exc:
+        except httpx.RequestError as exc:
+            failure = type(exc).__name__
+        if failure is not None:
+            # Outside the except block: the httpx error (its request carries the access token) is dropped.
             elapsed = time.perf_counter() - started
-            await self._record(op.name, attempt, None, None, None, elapsed, waited, type(exc).__name__)
-            err = SPAPIServerError(
-                None, type(exc).__name__, f"request failed ({type(exc).__name__})", operation=op.name
-            )
-            raise _Retryable(err, "error") from None
+            await self._record(op.name, attempt, None, None, None, elapsed, waited, failure)
+            err = SPAPIServerError(None, failure, f"request failed ({failure})", operation=op.name)
+            raise _Retryable(err, "error")
         elapsed = time.perf_counter() - started
         request_id = response.headers.get(_REQUEST_ID)
         rate = _parse_rate(response.headers.get(_RATE_HEADER))
@@ -386,6 +389,21 @@ class SPAPIClient:
             self.auth.invalidate(token)
             raise _Retryable(error, "auth")
         raise error
+
+    async def _send(self, prepared: PreparedRequest, token: Secret) -> httpx.Response:
+        """Send one attempt. The access token in clear is a local of this frame only (a raised error's
+        traceback never includes it: failures surface from the caller)."""
+        headers = {
+            "x-amz-access-token": token.reveal(),
+            "User-Agent": self.user_agent,
+            "Accept": "application/json",
+        }
+        url = self._prefix + prepared.path
+        if prepared.body is not None:
+            return await self._http.request(
+                prepared.method, url, params=prepared.query, json=prepared.body, headers=headers
+            )
+        return await self._http.request(prepared.method, url, params=prepared.query, headers=headers)
 
     async def _record(
         self,
@@ -429,11 +447,10 @@ def _error(operation: str, status: int, body: bytes, request_id: str | None) -> 
     cls = error_class_for_status(status)
     code, message, details = f"HTTP{status}", "unexpected response", None
     errors: list[dict[str, Any]] = []
-    try:
-        data = json.loads(body) if body else None
-    except ValueError:
-        data = None
-        message = f"non-JSON body starting {body[:80]!r}"
+    data, problem = decode_json(body) if body else (None, None)
+    if problem is not None:
+        deep = problem.startswith("nested")
+        message = f"error body {problem}" if deep else f"non-JSON body starting {body[:80]!r}"
     if isinstance(data, dict) and isinstance(data.get("errors"), list) and data["errors"]:
         errors = [e for e in data["errors"] if isinstance(e, dict)]
         first = errors[0] if errors else {}

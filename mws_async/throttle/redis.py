@@ -31,7 +31,15 @@ never polled: one round trip per admission plus one per wake-up). A ticket carri
 ``ticket_lease`` seconds; a cancelled waiter removes its ticket (``leave``). A 20-item batch is therefore
 never starved by another process's 1-item calls.
 
-Failure behaviour (``on_unavailable``), when Redis cannot be reached (connection refused or lost, timeout):
+The URL is checked when the backend is built: scheme ``redis``/``rediss``/``unix``, a host, a numeric port
+(1-65535), a whole-number database (``/db`` or ``?db=``) and query options the driver accepts; anything else
+is a :class:`~mws_async.errors.ConfigurationError`. Passwords (``redis://user:pw@``, ``?password=``,
+``?ssl_password=``) are redacted from :attr:`RedisThrottle.safe_url`, messages and log lines.
+
+Failure behaviour (``on_unavailable``), when Redis cannot be used: connection refused or lost, a timeout, a
+server that is not Redis (an HTTP server, garbage), a refused password or database (a ``/db`` beyond the
+server's ``databases`` setting), a refused script. Whatever the driver raises is turned into a reason in
+words (what was found, what to do) and never escapes, nor stays attached as ``__cause__``/``__context__``:
 
 - ``"fail"`` (default): :meth:`acquire` raises :class:`ThrottleBackendUnavailable` (an
   :class:`~mws_async.errors.MWSError`; its message names the URL without the password). No request is sent
@@ -56,14 +64,15 @@ import itertools
 import logging
 import math
 import os
+import re
 import time
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qs, unquote, urlsplit, urlunsplit
 
-from mws_async.errors import ConfigurationError, MWSError, QuotaCostError
+from mws_async.errors import ClientValidationError, ConfigurationError, MWSError, QuotaCostError
 from mws_async.throttle.base import HOUR, QuotaHeaders, ThrottleBackend, ThrottleKey, seconds_until_reset
 from mws_async.throttle.bucket import EPSILON
 from mws_async.throttle.memory import (
@@ -122,20 +131,103 @@ class ThrottleBackendUnavailable(MWSError):
         )
 
 
+#: A query option whose name mentions a password (``password=``, ``ssl_password=``): its value is redacted.
+_SECRET_OPTION = re.compile(r"(?i)(^|[&;])([^&;=]*password[^&;=]*=)[^&;]*")
+#: ``password=value`` / ``'password': 'value'`` in free text (a driver's message, a client's repr).
+_SECRET_TEXT = re.compile(r"""(?i)(password['"]?\s*[=:]\s*['"]?)[^\s&;,'")}>]+""")
+#: The largest database index any Redis server accepts (``databases`` is an int); the server's own limit,
+#: 16 by default, is checked by the server: its refusal becomes a typed error naming the database.
+_MAX_DATABASE = 2**31 - 1
+
+
 def redact_url(url: str) -> str:
-    """``url`` with any password replaced by ``***`` (``redis://user:***@host:6379/0``)."""
+    """``url`` with every password replaced by ``***``: in the user info (``redis://user:***@host:6379/0``,
+    ``redis://:***@host``) and in query options (``?password=***``, ``?ssl_password=***``)."""
     try:
         parts = urlsplit(url)
     except ValueError:
         return "<unparsable redis url>"
-    if parts.password is None:
+    # Work on the raw text (not .port / .hostname, which raise on bad values): this never fails.
+    userinfo, at, hostport = parts.netloc.rpartition("@")
+    netloc = f"{userinfo.partition(':')[0]}:***@{hostport}" if at and ":" in userinfo else parts.netloc
+    query = _SECRET_OPTION.sub(r"\1\2***", parts.query)
+    fragment = "***" if parts.fragment else ""
+    if (netloc, query, fragment) == (parts.netloc, parts.query, parts.fragment):
         return url
-    user = parts.username or ""
-    host = parts.hostname or ""
-    if ":" in host:
-        host = f"[{host}]"
-    netloc = f"{user}:***@{host}" + (f":{parts.port}" if parts.port is not None else "")
-    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+    return urlunsplit((parts.scheme, netloc, parts.path, query, fragment))
+
+
+def _url_secrets(url: str) -> list[str]:
+    """Every password a URL carries (raw and percent-decoded), to scrub from any text."""
+    found: list[str] = []
+    try:
+        parts = urlsplit(url)
+        if parts.password:
+            found.append(parts.password)
+        for name, values in parse_qs(parts.query).items():
+            if "password" in name.lower():
+                found += values
+    except ValueError:
+        return []
+    return [v for secret in found for v in {secret, unquote(secret)} if v]
+
+
+def _redact_text(text: str, secrets: Iterable[str] = ()) -> str:
+    """``text`` with ``password=...`` values and the given secrets replaced by ``***``."""
+    text = _SECRET_TEXT.sub(r"\1***", text)
+    for secret in sorted(secrets, key=len, reverse=True):
+        text = text.replace(secret, "***")
+    return text
+
+
+def _check_url(url: object) -> int:
+    """Validate a Redis URL before anything connects; return its database number.
+
+    Raises :class:`ConfigurationError`. Messages never echo the user info (it may hold the password)."""
+    if not isinstance(url, str) or not url.strip():
+        raise ConfigurationError(
+            f"RedisThrottle url must be a string such as redis://host:6379/0, got {type(url)}"
+        )
+    try:
+        parts = urlsplit(url)
+        problem = None
+    except ValueError as exc:
+        problem = str(exc)
+    if problem is not None:
+        raise ConfigurationError(f"RedisThrottle url is not a valid URL ({problem}); use redis://host:6379/0")
+    if parts.scheme not in ("redis", "rediss", "unix"):
+        raise ConfigurationError(
+            f"RedisThrottle url has the scheme {parts.scheme!r}; use redis://host:port/db, rediss:// (TLS) "
+            "or unix:///path/to/redis.sock"
+        )
+    if "@" in parts.path + parts.query + parts.fragment:
+        raise ConfigurationError(
+            "RedisThrottle url has an '@' after its host: percent-encode '/', '?', '#', '@' and ':' in the "
+            "user name and password (urllib.parse.quote(password, safe=''))"
+        )
+    options = parse_qs(parts.query, keep_blank_values=True)
+    if parts.scheme == "unix":
+        if not parts.path:
+            raise ConfigurationError("RedisThrottle url needs the socket path: unix:///path/to/redis.sock")
+        db_text = options.get("db", ["0"])[0]
+    else:
+        if not parts.hostname:
+            raise ConfigurationError("RedisThrottle url has no host; use redis://host:6379/0")
+        try:
+            port = parts.port
+        except ValueError:
+            port = 0
+        if port == 0:
+            raise ConfigurationError(
+                "RedisThrottle url: the port must be a number from 1 to 65535 (6379 by default)"
+            )
+        db_text = options["db"][0] if "db" in options else parts.path.replace("/", "") or "0"
+    if not re.fullmatch(r"[0-9]{1,10}", db_text) or int(db_text) > _MAX_DATABASE:
+        raise ConfigurationError(
+            f"RedisThrottle url: the database (the /db part, or ?db=) must be a whole number from 0, "
+            f"got {db_text[:20]!r}"
+        )
+    return int(db_text)
 
 
 #: The one server-side script. KEYS: state hash, ticket queue (zset by arrival), ticket leases (zset by
@@ -448,6 +540,10 @@ class RedisThrottle:
     ) -> None:
         if url is None and client is None:
             raise ConfigurationError(f"RedisThrottle needs a url (or set {ENV_URL}) or a client")
+        self._secrets = _url_secrets(url) if isinstance(url, str) else []
+        self._db = _check_url(url) if url is not None else None
+        if url is not None:
+            _check_driver(url, self._secrets, connect_timeout, command_timeout)
         if on_unavailable not in ("fail", "local"):
             raise ConfigurationError(f"on_unavailable must be 'fail' or 'local', got {on_unavailable!r}")
         if not 0 <= rate_margin < 1:
@@ -459,7 +555,7 @@ class RedisThrottle:
         if retry_interval < 0 or ticket_lease <= 0 or poll_interval <= 0 or expiry_margin <= 0:
             raise ConfigurationError("retry_interval, ticket_lease, poll_interval, expiry_margin must be > 0")
         self.url = url
-        self.safe_url = redact_url(url) if url is not None else repr(client)
+        self.safe_url = redact_url(url) if url is not None else _redact_text(repr(client))
         self.namespace = namespace.rstrip(":")
         self.rate_margin = rate_margin
         self.latency_margin = latency_margin
@@ -532,7 +628,7 @@ class RedisThrottle:
         if not cost <= spec.max_quota + EPSILON:  # also refuses NaN
             raise QuotaCostError(spec.group_key, cost, spec.max_quota)
         if cost < 0:
-            raise ValueError(f"cost must be >= 0, got {cost!r}")
+            raise ClientValidationError(spec.group_key, [f"cost must be >= 0, got {cost!r}"])
         loop = self._bind()
         start = loop.time()
         lock = self._locks.get(key)
@@ -685,9 +781,7 @@ class RedisThrottle:
                 raise ConfigurationError("RedisThrottle needs a url or a client")
             self._client = Redis.from_url(
                 self.url,
-                decode_responses=True,
-                socket_connect_timeout=self.connect_timeout,
-                socket_timeout=self.command_timeout,
+                **_client_options(self.connect_timeout, self.command_timeout),
                 # One immediate retry on a fresh connection (a pooled one dies when Redis restarts).
                 retry=Retry(NoBackoff(), 1),
             )
@@ -728,18 +822,22 @@ class RedisThrottle:
         :class:`ThrottleBackendUnavailable` (``on_unavailable="fail"``) or :class:`_Unavailable` ("local")."""
         if self._retry_at is not None:
             if time.monotonic() < self._retry_at:
-                self._raise(None)
+                self._raise()
             await self._recover()
         args = self._argv(spec, time_scale, op, ticket) + [
             x if isinstance(x, str) else repr(float(x)) for x in extra
         ]
+        failure: str | None = None
         try:
             result = await self._execute(self._keys_of(key), args)
-        except Exception as exc:
-            if not _is_connection_error(exc):
-                raise
-            self._mark_down(exc)
-            self._raise(exc)
+        except MWSError:
+            raise
+        except Exception as exc:  # whatever the driver raises never escapes: it is an unavailable backend
+            failure = self._describe(exc)
+        if failure is not None:
+            # Raised outside the except block: no __context__ holding the driver's connection or URL.
+            self._mark_down(failure)
+            self._raise()
         return str(result[0]), str(result[1])
 
     def _keys_of(self, key: ThrottleKey) -> list[str]:
@@ -748,9 +846,9 @@ class RedisThrottle:
 
     async def _execute(self, keys: Sequence[str], args: Sequence[str]) -> list[Any]:
         """``EVALSHA`` the script (``SCRIPT LOAD`` it first, and again after ``NOSCRIPT``)."""
+        client = self._redis()  # first: without the redis package this is a ConfigurationError
         from redis.exceptions import NoScriptError
 
-        client = self._redis()
         if self._sha is None:
             self._sha = str(await client.script_load(LUA_SCRIPT))
         try:
@@ -761,9 +859,47 @@ class RedisThrottle:
             result = await client.evalsha(self._sha, len(keys), *keys, *args)
         return list(result)
 
-    def _mark_down(self, exc: BaseException) -> None:
+    def _describe(self, exc: BaseException) -> str:
+        """What went wrong talking to Redis and what to do, in words, with every password redacted."""
+        from redis.exceptions import AuthenticationError, InvalidResponse, NoPermissionError, ResponseError
+        from redis.exceptions import TimeoutError as RedisTimeoutError
+
+        text = str(exc)
+        name = type(exc).__name__
+        if isinstance(exc, InvalidResponse):
+            seen = text.removeprefix("Protocol Error: ")[:60]
+            http = " (an HTTP server)" if "HTTP/" in text else ""
+            reason = (
+                f"the server at this address is not a Redis server{http}: it answered {seen}; point the "
+                "URL at a Redis server's host and port"
+            )
+        elif isinstance(exc, RedisTimeoutError) and text.startswith("Timeout reading"):
+            reason = (
+                f"the server at this address accepted the connection but gave no Redis answer within "
+                f"{self.command_timeout:g} s ({text}): it may not be a Redis server (an HTTP server waits "
+                "silently for a request it understands) or it is overloaded; check the URL's host and port"
+            )
+        elif isinstance(exc, ResponseError) and "DB index is out of range" in text:
+            reason = (
+                f"the server refused database {self._db} (DB index is out of range): the URL's /db must be "
+                "below the server's 'databases' setting (16 by default)"
+            )
+        elif isinstance(exc, AuthenticationError) or text.startswith(("NOAUTH", "WRONGPASS", "invalid user")):
+            reason = f"the server refused the credentials ({name}: {text}); check the URL's user and password"
+        elif isinstance(exc, NoPermissionError):
+            reason = f"the server refused a command ({text}); the user needs EVALSHA, SCRIPT LOAD and PING"
+        elif isinstance(exc, ResponseError):
+            reason = (
+                f"the server refused the throttle script ({text}); it must be a Redis server (5 or later) "
+                "with Lua scripting (EVALSHA) allowed"
+            )
+        else:
+            reason = f"{name}: {text}" if text else name
+        return _redact_text(reason, self._secrets)
+
+    def _mark_down(self, reason: str) -> None:
         first = self._retry_at is None
-        self._last_error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        self._last_error = reason
         self._retry_at = time.monotonic() + self.retry_interval
         if first:
             self.fallbacks += 1
@@ -774,17 +910,19 @@ class RedisThrottle:
                 "using a local bucket" if self.on_unavailable == "local" else "failing requests",
             )
 
-    def _raise(self, exc: BaseException | None) -> None:
+    def _raise(self) -> None:
+        """Raise the unavailability (call it outside any except block: the chain stays empty)."""
         retry_in = max(0.0, (self._retry_at or 0.0) - time.monotonic())
         if self.on_unavailable == "fail":
-            raise ThrottleBackendUnavailable(self.safe_url, self._last_error, retry_in) from exc
-        raise _Unavailable(self._last_error) from exc
+            raise ThrottleBackendUnavailable(self.safe_url, self._last_error, retry_in)
+        raise _Unavailable(self._last_error)
 
     async def _recover(self) -> None:
         """Redis may be back: try one command; on success switch back, seeding buckets used locally.
 
         The next attempt time is pushed first, so concurrent callers keep the fallback meanwhile."""
         self._retry_at = time.monotonic() + self.retry_interval
+        failure: str | None = None
         try:
             await self._redis().ping()
             self._sha = None
@@ -797,11 +935,13 @@ class RedisThrottle:
                 shared_free = spec.max_quota - self.expected_processes * used
                 args = [*self._argv(spec, time_scale, "limit", ""), repr(float(shared_free))]
                 await self._execute(self._keys_of(key), args)
-        except Exception as exc:
-            if not _is_connection_error(exc):
-                raise
-            self._mark_down(exc)
-            self._raise(exc)
+        except MWSError:
+            raise
+        except Exception as exc:  # as in _run: typed, and raised outside the except block
+            failure = self._describe(exc)
+        if failure is not None:
+            self._mark_down(failure)
+            self._raise()
         self._retry_at = None
         self.recoveries += 1
         logger.warning("Redis throttle backend at %s is back", self.safe_url)
@@ -829,13 +969,31 @@ class RedisThrottle:
             await self._run(key, spec, time_scale, "leave", ticket)
 
 
-def _is_connection_error(exc: BaseException) -> bool:
+def _check_driver(url: str, secrets: list[str], connect_timeout: float, command_timeout: float) -> None:
+    """Let the driver build (not connect) one connection from ``url``: its query options are checked now,
+    not at the first request. Skipped without the redis package (reported on first use)."""
     try:
-        from redis.exceptions import ConnectionError as RedisConnectionError
-        from redis.exceptions import TimeoutError as RedisTimeoutError
-    except ImportError:  # pragma: no cover
-        return isinstance(exc, OSError | TimeoutError)
-    return isinstance(exc, RedisConnectionError | RedisTimeoutError | OSError | TimeoutError)
+        from redis.asyncio import ConnectionPool
+    except ImportError:  # pragma: no cover - depends on the environment
+        return
+    problem = None
+    try:
+        ConnectionPool.from_url(url, **_client_options(connect_timeout, command_timeout)).make_connection()  # type: ignore[no-untyped-call]
+    except Exception as exc:  # the driver raises ValueError, TypeError ... for bad options
+        problem = _redact_text(str(exc) or type(exc).__name__, secrets)
+    if problem is not None:  # raised here, outside the except block: no driver context is kept
+        raise ConfigurationError(
+            f"RedisThrottle url {redact_url(url)} has an option the redis driver refuses ({problem}); "
+            "see redis-py's from_url for the query options it accepts"
+        )
+
+
+def _client_options(connect_timeout: float, command_timeout: float) -> dict[str, Any]:
+    return {
+        "decode_responses": True,
+        "socket_connect_timeout": connect_timeout,
+        "socket_timeout": command_timeout,
+    }
 
 
 def backend_from_env(environ: Mapping[str, str] | None = None, **kwargs: Any) -> ThrottleBackend | None:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
+import tempfile
 from collections.abc import AsyncIterator
 from pathlib import Path
+
+import pytest
 
 from mws_async import Marketplace, MWSClient
 from mws_async.sandbox import Fault, Sandbox
@@ -68,3 +72,42 @@ async def test_xml_feed_submission(mws: MWSClient, sandbox: Sandbox) -> None:
     (record,) = sandbox.request_log.filter("SubmitFeed", processed=True)
     assert record.params["FeedType"] == "_POST_PRODUCT_DATA_"
     assert info.feed_submission_id
+
+
+def files(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
+
+
+class ProducerFailed(Exception):
+    pass
+
+
+async def test_a_failing_or_cancelled_body_leaves_no_spool_file_and_sends_nothing(
+    mws: MWSClient, sandbox: Sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spool = tmp_path / "spool"
+    spool.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(spool))
+    started = asyncio.Event()
+
+    async def failing() -> AsyncIterator[bytes]:
+        yield FLAT * 100
+        raise ProducerFailed("export query failed")
+
+    async def stalled() -> AsyncIterator[bytes]:
+        yield FLAT * 100
+        started.set()
+        await asyncio.Event().wait()
+        yield b""  # pragma: no cover
+
+    with pytest.raises(ProducerFailed):
+        await mws.feeds.submit_feed(failing(), "_POST_FLAT_FILE_INVLOADER_DATA_")
+    assert files(spool) == []
+    task = asyncio.create_task(mws.feeds.submit_feed(stalled(), "_POST_FLAT_FILE_INVLOADER_DATA_"))
+    await started.wait()
+    assert len(files(spool)) == 1  # spooling
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert files(spool) == []
+    assert sandbox.request_log.count("SubmitFeed") == 0

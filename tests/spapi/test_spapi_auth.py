@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 
 import pytest
-from spapi.spapi_support import Served
-from support import serve_asgi
+from spapi.spapi_support import ACCESS_TOKEN, ScriptedSPAPI, Served, assert_no_secret, nested, scripted_client
+from support import free_port, serve_asgi
 
+from mws_async.retry import RetryPolicy
 from mws_async.sandbox.spapi import SPAPI_CLIENT_ID, SPAPISandboxApp
-from mws_async.spapi import LWAError
-from mws_async.spapi.auth import LWACredentials
+from mws_async.spapi import LWAError, SPAPIError
+from mws_async.spapi.auth import MAX_TOKEN_LIFETIME, MIN_TOKEN_LIFETIME, LWACredentials
 from mws_async.throttle import NoThrottle, Throttler
 
 
@@ -113,3 +114,103 @@ async def test_missing_or_invalid_token_is_403(served: Served) -> None:
         with pytest.raises(LWAError):
             await client.pricing.get_item_offers(asin, "New")
     assert served.app.request_log.count("getItemOffers", status=403) >= 2
+
+
+# -- hostile token answers: typed errors, sane lifetimes, no secret reachable from any error --------------
+
+
+@pytest.fixture
+async def scripted() -> AsyncIterator[tuple[ScriptedSPAPI, str]]:
+    app = ScriptedSPAPI()
+    async with serve_asgi(app) as url:
+        yield app, url
+
+
+def token_answer(expires_in: str) -> str:
+    return f'{{"access_token": "{ACCESS_TOKEN}", "token_type": "bearer", "expires_in": {expires_in}}}'
+
+
+@pytest.mark.parametrize(
+    "expires_in", ["NaN", "Infinity", "1e400", "-Infinity", "-5", "0", '"soon"', "true", "null"]
+)
+async def test_a_token_lifetime_that_is_not_a_positive_finite_number_is_refused(
+    scripted: tuple[ScriptedSPAPI, str], expires_in: str
+) -> None:
+    app, url = scripted
+    app.token_body = token_answer(expires_in)
+    async with scripted_client(url, clock=Clock()) as client:
+        with pytest.raises(LWAError, match="expires_in") as info:
+            await client.auth.token()
+    assert info.value.code == "InvalidTokenResponse"
+    assert_no_secret(info.value)
+
+
+@pytest.mark.parametrize(
+    ("expires_in", "lifetime"),
+    [("3600", 3600.0), ("1", MIN_TOKEN_LIFETIME), ("1e9", MAX_TOKEN_LIFETIME), ('"7200"', 7200.0)],
+)
+async def test_token_lifetimes_are_clamped_to_a_sane_range(
+    scripted: tuple[ScriptedSPAPI, str], expires_in: str, lifetime: float
+) -> None:
+    app, url = scripted
+    app.token_body = token_answer(expires_in)
+    clock = Clock()
+    async with scripted_client(url, clock=clock) as client:
+        await client.auth.token()
+        current = client.auth.current
+        assert current is not None and current.expires_at == pytest.approx(1000.0 + lifetime)
+        # Within its lifetime the token is reused: no refresh before every call, and one after expiry.
+        for _ in range(3):
+            await client.auth.token()
+        assert app.token_requests == 1
+        clock.now += lifetime
+        await client.auth.token()
+        assert app.token_requests == 2
+    assert (MIN_TOKEN_LIFETIME, MAX_TOKEN_LIFETIME) == (60.0, 86400.0)
+
+
+@pytest.mark.parametrize("status", [200, 400])
+@pytest.mark.parametrize("depth", [100, 100_000])
+async def test_a_deeply_nested_token_answer_is_a_typed_error(
+    scripted: tuple[ScriptedSPAPI, str], status: int, depth: int
+) -> None:
+    app, url = scripted
+    app.token_status = status
+    app.token_body = nested(depth)
+    async with scripted_client(url, retry=RetryPolicy.disabled()) as client:
+        with pytest.raises(LWAError) as info:
+            await client.auth.token()
+    assert info.value.status == status
+    if status == 200:
+        assert "nested deeper than 64 levels" in str(info.value)
+    assert not any(isinstance(e, RecursionError) for e in chain(info.value))
+
+
+async def test_no_secret_is_reachable_from_token_exchange_errors(scripted: tuple[ScriptedSPAPI, str]) -> None:
+    app, url = scripted
+    errors: list[BaseException] = []
+    # Refused (400 invalid_grant), malformed answers, and an endpoint nobody listens on (transport error).
+    app.token_status, app.token_body = 400, '{"error": "invalid_grant", "error_description": "bad token"}'
+    for body in ['{"error": "invalid_grant"}', f'{{"access_token": "{ACCESS_TOKEN}"', "[]"]:
+        app.token_body = body
+        async with scripted_client(url, retry=RetryPolicy.disabled()) as client:
+            with pytest.raises(LWAError) as info:
+                await client.auth.token()
+            errors.append(info.value)
+        app.token_status = 200
+    async with scripted_client(url, token_url=f"http://127.0.0.1:{free_port()}/auth/o2/token") as client:
+        with pytest.raises(SPAPIError) as transport:
+            await client.pricing.get_item_offers("B000000001", "New")
+        errors.append(transport.value)
+    assert transport.value.attempts == 2
+    for error in errors:
+        assert_no_secret(error)
+        assert error.__context__ is None and error.__cause__ is None
+
+
+def chain(error: BaseException | None) -> list[BaseException]:
+    out: list[BaseException] = []
+    while error is not None and error not in out:
+        out.append(error)
+        error = error.__cause__ or error.__context__
+    return out

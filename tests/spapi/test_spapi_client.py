@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import AsyncIterator
 from decimal import Decimal
 
 import pytest
-from spapi.spapi_support import US, Served
+from spapi.spapi_support import US, ScriptedSPAPI, Served, assert_no_secret, nested, scripted_client
+from support import free_port, serve_asgi
 
 from mws_async.errors import ClientValidationError, ConfigurationError
 from mws_async.marketplaces import Marketplace
@@ -235,3 +238,74 @@ async def test_amounts_are_decimals(served: Served) -> None:
     assert answer.payload is not None
     for offer in answer.payload.offers:
         assert isinstance(offer.listing_price.amount, Decimal)
+
+
+# -- hostile answers: typed errors, never a RecursionError; no secret reachable from any error ------------
+
+
+@pytest.fixture
+async def scripted() -> AsyncIterator[tuple[ScriptedSPAPI, str]]:
+    app = ScriptedSPAPI()
+    async with serve_asgi(app) as url:
+        yield app, url
+
+
+def chain(error: BaseException | None) -> list[BaseException]:
+    out: list[BaseException] = []
+    while error is not None and error not in out:
+        out.append(error)
+        error = error.__cause__ or error.__context__
+    return out
+
+
+@pytest.mark.parametrize("status", [200, 400, 500])
+@pytest.mark.parametrize("depth", [100, 100_000])
+async def test_a_deeply_nested_answer_is_a_typed_error(
+    scripted: tuple[ScriptedSPAPI, str], status: int, depth: int
+) -> None:
+    app, url = scripted
+    app.answer_status, app.answer_body = status, nested(depth)
+    async with scripted_client(url) as client:
+        with pytest.raises(SPAPIError, match="nested deeper than 64 levels") as info:
+            await client.pricing.get_item_offers("B000000001", "New")
+    assert info.value.status == status
+    assert isinstance(info.value, SPAPIServerError) == (status == 500)
+    assert not any(isinstance(e, RecursionError) for e in chain(info.value))
+
+
+async def test_an_answer_within_the_depth_bound_still_parses(scripted: tuple[ScriptedSPAPI, str]) -> None:
+    app, url = scripted
+    # Many brackets (so the depth is measured) but only three levels deep.
+    app.answer_body = json.dumps({"errors": [{"code": f"C{i}", "message": "m"} for i in range(200)]})
+    async with scripted_client(url) as client:
+        answer = await client.pricing.get_item_offers("B000000001", "New")
+    assert [e.code for e in answer.errors or []] == [f"C{i}" for i in range(200)]
+
+
+async def test_no_secret_is_reachable_from_call_errors(scripted: tuple[ScriptedSPAPI, str]) -> None:
+    app, url = scripted
+    errors: list[BaseException] = []
+    answers = [
+        (400, '{"errors": [{"code": "InvalidInput", "message": "bad"}]}'),
+        (500, '{"errors": [{"code": "InternalFailure", "message": "oops"}]}'),
+        (403, '{"errors": [{"code": "Unauthorized", "message": "Access denied"}]}'),
+        (200, "<html>not json</html>"),
+        (200, '{"payload": 5}'),
+    ]
+    async with scripted_client(url) as client:
+        for status, body in answers:
+            app.answer_status, app.answer_body = status, body
+            with pytest.raises(SPAPIError) as info:
+                await client.pricing.get_item_offers("B000000001", "New")
+            errors.append(info.value)
+        # The token endpoint answers; the SP-API endpoint does not (the httpx error's request carries the
+        # access token in its headers).
+        offline = scripted_client(f"http://127.0.0.1:{free_port()}", token_url=url + "/auth/o2/token")
+        async with offline:
+            with pytest.raises(SPAPIServerError) as transport:
+                await offline.pricing.get_item_offers("B000000001", "New")
+            errors.append(transport.value)
+    assert transport.value.attempts == 2
+    for error in errors:
+        assert_no_secret(error)
+        assert error.__context__ is None and error.__cause__ is None

@@ -16,11 +16,12 @@ from typing import Any
 
 import pytest
 from redis_server import RedisServer, free_port, redis_server_binary
+from support import serve_asgi
 from throttle.throttle_cases import CASES, Case, IOVirtualTimeLoop, admit, approx, run_io
 from throttle.throttle_support import HOST, FakeWall, now
 
 from mws_async import Credentials, MWSClient
-from mws_async.errors import ConfigurationError, MWSError
+from mws_async.errors import ClientValidationError, ConfigurationError, MWSError
 from mws_async.sandbox import Sandbox
 from mws_async.sandbox.world import World
 from mws_async.throttle import (
@@ -478,3 +479,195 @@ def test_worker_processes_sharing_one_seller_are_never_throttled(redis_server: R
     assert figures["throttled"] == 0
     assert figures["quota_exceeded"] == 0
     assert figures["throttled_seen_by_clients"] == 0
+
+
+# -- URLs: every credential form redacted, bad URLs refused at construction, odd servers typed ------------
+
+PASSWORD = "hunter2-Redis-pw"
+
+
+def exception_chain(exc: BaseException) -> list[BaseException]:
+    """``exc`` and everything reachable through ``__cause__`` / ``__context__``."""
+    seen: list[BaseException] = []
+    todo: list[BaseException | None] = [exc]
+    while todo:
+        item = todo.pop()
+        if item is None or any(item is s for s in seen):
+            continue
+        seen.append(item)
+        todo += [item.__cause__, item.__context__]
+    return seen
+
+
+@pytest.mark.parametrize(
+    ("url", "redacted"),
+    [
+        (f"redis://:{PASSWORD}@h:6379/0", "redis://:***@h:6379/0"),
+        (f"redis://user:{PASSWORD}@h:6379/0", "redis://user:***@h:6379/0"),
+        (f"rediss://user:{PASSWORD}@h:6380/1", "rediss://user:***@h:6380/1"),
+        (f"redis://h:6379/0?password={PASSWORD}", "redis://h:6379/0?password=***"),
+        (
+            f"redis://h:6379?db=2&password={PASSWORD}&socket_timeout=1",
+            "redis://h:6379?db=2&password=***&socket_timeout=1",
+        ),
+        (f"rediss://h:6379/0?ssl_password={PASSWORD}", "rediss://h:6379/0?ssl_password=***"),
+        (f"unix://:{PASSWORD}@/tmp/redis.sock?db=1", "unix://:***@/tmp/redis.sock?db=1"),
+        ("redis://h:6379/0", "redis://h:6379/0"),
+    ],
+)
+def test_every_password_form_is_redacted(url: str, redacted: str) -> None:
+    assert redact_url(url) == redacted
+    backend = RedisThrottle(url)
+    assert backend.safe_url == redacted
+    assert PASSWORD not in repr(backend)
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        (f"http://:{PASSWORD}@127.0.0.1:6379/0", "scheme"),
+        (f"redis://:{PASSWORD}@127.0.0.1:abc/0", "port"),
+        (f"redis://:{PASSWORD}@127.0.0.1:99999/0", "port"),
+        (f"redis://:{PASSWORD}@127.0.0.1:0/0", "port"),
+        (f"redis://:{PASSWORD}@127.0.0.1:6379/-1", "database"),
+        (f"redis://:{PASSWORD}@127.0.0.1:6379/zero", "database"),
+        (f"redis://127.0.0.1:6379/0?db=abc&password={PASSWORD}", "database"),
+        (f"redis://127.0.0.1:6379/0?db=1.5&password={PASSWORD}", "database"),
+        (f"redis://127.0.0.1:6379/0?password={PASSWORD}&socket_timeout=soon", "socket_timeout"),
+        (f"redis://127.0.0.1:6379/0?password={PASSWORD}&colour=blue", "colour"),
+        (f"redis://:{PASSWORD}@[::1/0", "not a valid URL"),
+        (f"redis://:{PASSWORD}@:6379/0", "host"),
+        (f"unix://:{PASSWORD}@", "socket path"),
+        ("redis://:pa?ss@127.0.0.1:6379/0", "percent-encode"),
+    ],
+)
+def test_bad_urls_are_configuration_errors_at_construction(url: str, problem: str) -> None:
+    with pytest.raises(ConfigurationError, match=problem) as info:
+        RedisThrottle(url)
+    assert PASSWORD not in str(info.value) and "pa?ss" not in str(info.value)
+    assert all(PASSWORD not in repr(e) for e in exception_chain(info.value))
+
+
+async def test_a_query_password_never_reaches_errors_logs_or_the_exception_chain(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    port = free_port()  # nothing listens there
+    backend = RedisThrottle(
+        f"redis://user:{PASSWORD}@127.0.0.1:{port}/0?password={PASSWORD}", connect_timeout=0.5
+    )
+    t = Throttler(backend)
+    spec = t.spec("Orders", "GetOrder")
+    key = t.key(HOST, "S", "AKID", spec)
+    try:
+        with pytest.raises(ThrottleBackendUnavailable) as info:
+            await t.acquire(key, spec, 1.0)
+        await t.throttled(key, spec, 1.0)  # logs a warning, never raises
+    finally:
+        await backend.aclose()
+    error = info.value
+    assert f"127.0.0.1:{port}" in str(error)
+    texts = [str(error), repr(error), error.url, error.reason, repr(backend)]
+    texts += [record.getMessage() for record in caplog.records]
+    assert caplog.records
+    assert PASSWORD not in "\n".join(texts)
+    # Raised outside the driver's exception: nothing reachable holds the connection or its URL.
+    assert exception_chain(error) == [error]
+
+
+async def test_a_database_the_server_does_not_have_is_a_typed_error(redis_server: RedisServer) -> None:
+    redis_server.start()
+    backend = RedisThrottle(f"redis://127.0.0.1:{redis_server.port}/99", retry_interval=60.0)
+    t = Throttler(backend)
+    spec = t.spec("Orders", "GetOrder")
+    key = t.key(HOST, "S", "AKID", spec)
+    try:
+        with pytest.raises(ThrottleBackendUnavailable, match=r"database 99.*databases") as info:
+            await t.acquire(key, spec, 1.0)
+    finally:
+        await backend.aclose()
+    assert exception_chain(info.value) == [info.value]
+
+
+async def _garbage_server(answer: bytes) -> tuple[asyncio.Server, int]:
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        with contextlib.suppress(OSError):
+            await reader.read(256)
+            writer.write(answer)
+            await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(handle, "127.0.0.1", 0)
+    return server, server.sockets[0].getsockname()[1]
+
+
+async def _acquire_once(url: str) -> BaseException:
+    backend = RedisThrottle(url, connect_timeout=1.0, command_timeout=1.0, retry_interval=60.0)
+    t = Throttler(backend)
+    spec = t.spec("Orders", "GetOrder")
+    key = t.key(HOST, "S", "AKID", spec)
+    try:
+        with pytest.raises(ThrottleBackendUnavailable) as info:
+            await t.acquire(key, spec, 1.0)
+    finally:
+        await backend.aclose()
+    return info.value
+
+
+async def test_an_http_server_at_the_address_is_a_typed_error() -> None:
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:  # pragma: no cover - never reached
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"hello"})
+
+    async with serve_asgi(app) as url:
+        port = url.rsplit(":", 1)[1]
+        error = await _acquire_once(f"redis://:{PASSWORD}@127.0.0.1:{port}/0")
+    # An HTTP server waits for a request it understands: the read times out, and the message says why.
+    assert "may not be a Redis server" in str(error) and "host and port" in str(error)
+    assert PASSWORD not in str(error) and exception_chain(error) == [error]
+
+
+@pytest.mark.parametrize(
+    ("answer", "found"),
+    [
+        (b"\x00\x01garbage\xff\r\n", "not a Redis server"),
+        (b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n", "not a Redis server (an HTTP server)"),
+    ],
+)
+async def test_a_raw_tcp_server_answering_garbage_is_a_typed_error(answer: bytes, found: str) -> None:
+    server, port = await _garbage_server(answer)
+    try:
+        error = await _acquire_once(f"redis://:{PASSWORD}@127.0.0.1:{port}/0")
+    finally:
+        server.close()
+        await server.wait_closed()
+    assert found in str(error) and "host and port" in str(error)
+    assert PASSWORD not in str(error) and exception_chain(error) == [error]
+
+
+async def test_local_mode_falls_back_on_a_server_that_is_not_redis() -> None:
+    server, port = await _garbage_server(b"-ERR unknown command\r\n")
+    backend = RedisThrottle(f"redis://127.0.0.1:{port}/0", on_unavailable="local", retry_interval=60.0)
+    t = Throttler(backend)
+    spec = t.spec("Orders", "GetOrder")
+    key = t.key(HOST, "S", "AKID", spec)
+    try:
+        assert await t.acquire(key, spec, 1.0) == 0.0
+        assert backend.fallbacks == 1 and not backend.available_now
+    finally:
+        await backend.aclose()
+        server.close()
+        await server.wait_closed()
+
+
+def test_redacting_a_malformed_url_never_raises() -> None:
+    assert redact_url(f"redis://:{PASSWORD}@h:abc/0") == "redis://:***@h:abc/0"
+    assert redact_url(f"redis://:{PASSWORD}@h:1/0#frag") == "redis://:***@h:1/0#***"
+    assert redact_url("redis://[::1/0") == "<unparsable redis url>"
+
+
+async def test_a_negative_cost_is_a_client_validation_error() -> None:
+    backend = RedisThrottle("redis://127.0.0.1:1/0")
+    t = Throttler(backend)
+    spec = t.spec("Orders", "GetOrder")
+    with pytest.raises(ClientValidationError, match="cost must be >= 0"):
+        await backend.acquire(t.key(HOST, "S", "AKID", spec), spec, -1.0)
