@@ -111,10 +111,10 @@ class CLIUsageError(MWSError, ValueError):
 
 
 def _click_exceptions() -> Any:
-    """Click's exception module: typer >= 0.26 vendors click (``typer._click``); older typers use click."""
+    """Click's exception module: typer 0.26 (the ``cli`` extra's pin) vendors click as ``typer._click``."""
     try:
         return importlib.import_module("typer._click.exceptions")
-    except ImportError:  # pragma: no cover - typer < 0.26
+    except ImportError:  # pragma: no cover - a typer that uses the click package again
         return importlib.import_module("click.exceptions")
 
 
