@@ -70,6 +70,7 @@ from mws_async.errors import (
 )
 from mws_async.identifiers import normalize
 from mws_async.marketplaces import Marketplace
+from mws_async.throttle import ThrottleBackend
 
 __all__ = ["CLIUsageError", "app", "main"]
 
@@ -155,9 +156,7 @@ def report_error(exc: BaseException, debug: bool = False) -> int:
     """Print ``exc`` as one line on stderr (after its traceback with ``debug``) and return its exit code."""
     if isinstance(exc, SystemExit):  # a deliberate exit (click does this on a closed stdout): keep its code
         return exc.code if isinstance(exc.code, int) else (EXIT_OK if exc.code is None else EXIT_PARTIAL)
-    if isinstance(
-        exc, BrokenPipeError
-    ):  # the reader stopped (`mws-async lookup ids.txt | head`): not an error
+    if isinstance(exc, BrokenPipeError):  # the reader stopped (`mws-async lookup ... | head`): no error
         _silence_stdout()
         return EXIT_PARTIAL
     if debug:
@@ -221,27 +220,23 @@ class BoundaryGroup(TyperGroup):
         return code
 
 
-app = typer.Typer(
-    cls=BoundaryGroup,
-    name="mws-async",
-    add_completion=False,
-    no_args_is_help=True,
-    help="Amazon MWS from the command line (runs on the embedded sandbox when no credentials are set).",
+app = typer.Typer(cls=BoundaryGroup, name="mws-async", add_completion=False, no_args_is_help=True)
+
+
+@app.callback(
+    help=(
+        "Amazon MWS from the command line (runs on the embedded sandbox when no credentials are set).\n\n"
+        "Exit codes: 0 all found, 1 some ids not found or invalid, 2 usage error, 3 configuration or "
+        "authentication error, 4 requests failed after retries, 130 interrupted."
+    )
 )
-
-
-@app.callback()
 def _root(
     debug: Annotated[
         bool,
         typer.Option("--debug", help=f"On an error, show the traceback too (also {ENV_DEBUG}=1)"),
     ] = False,
 ) -> None:
-    """Amazon MWS from the command line (runs on the embedded sandbox when no credentials are set).
-
-    Exit codes: 0 all found, 1 some ids not found or invalid, 2 usage error, 3 configuration or
-    authentication error, 4 requests failed after retries, 130 interrupted.
-    """
+    """The root options."""
     # --debug is taken off the command line by BoundaryGroup.main (so it works after the command too); it
     # is declared here so that --help lists it.
 
@@ -325,7 +320,7 @@ def stack_description() -> str:
     return f"{'httpx over aiohttp' if transport == 'aiohttp' else 'httpx'}, {parser} parser"
 
 
-def _check_redis() -> Any:
+def _check_redis() -> ThrottleBackend | None:
     """The shared Redis throttle backend when ``MWS_ASYNC_REDIS_URL`` is set (settings checked now)."""
     if not os.environ.get(ENV_REDIS_URL, "").strip():
         return None
@@ -393,7 +388,7 @@ class Target:
 
     credentials: Credentials | None
     marketplace: Marketplace
-    throttle: Any = None
+    throttle: ThrottleBackend | None = None
 
     @property
     def sandbox(self) -> bool:
@@ -712,7 +707,8 @@ class Writer:
             self._handle.flush()
             return
         self._handle.close()
-        os.replace(self._temporary, self.path)  # type: ignore[arg-type]
+        if self.path is not None:
+            os.replace(self._temporary, self.path)
         self._temporary = None
 
     def discard(self) -> None:
@@ -745,7 +741,7 @@ def _plural(count: int, word: str) -> str:
 
 
 class ThrottleColumn(ProgressColumn):
-    """Requests, throttled responses and time spent waiting for quota, live."""
+    """Requests and throttled responses, live."""
 
     def __init__(self, client: Any) -> None:
         super().__init__()
