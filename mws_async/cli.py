@@ -4,24 +4,43 @@ With no credentials configured (``--profile`` or ``MWS_ACCESS_KEY``/``MWS_SECRET
 every command runs against the embedded sandbox and says so in one line.
 
 Exit codes: 0 every id answered Success; 1 finished, but some ids were not found or invalid; 2 usage
-error; 3 configuration or authentication error; 4 some requests failed after retries.
+error; 3 configuration or authentication error; 4 some requests failed after retries (or an internal
+error); 130 interrupted (Ctrl+C).
+
+One error boundary (:class:`BoundaryGroup`, which every command goes through, in-process test runners
+included) turns every failure into one line on stderr and its exit code; ``--debug`` (anywhere on the
+command line) or ``MWS_ASYNC_DEBUG=1`` also prints the traceback. Everything a command can check is checked
+before any work (before a sandbox starts, a client opens or an output file is created): id types, dates,
+flags, the ids file, the output folder, the HTTP/XML stack and Redis settings, credentials and profiles.
+Output files are written to a temporary file beside the target and renamed into place when the run
+completes, so an aborted run leaves no partial file (and keeps an older file of that name).
 """
 
 from __future__ import annotations
 
 import asyncio
+import codecs
 import csv
+import difflib
+import errno
+import importlib
 import json
+import math
 import os
+import secrets
+import socket
 import sys
 import time
 import tomllib
-from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
-from contextlib import AsyncExitStack, asynccontextmanager
-from dataclasses import dataclass
-from datetime import UTC, datetime
+import traceback
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator, Sequence
+from contextlib import AsyncExitStack, asynccontextmanager, suppress
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
-from typing import IO, Annotated, Any, NoReturn
+from types import TracebackType
+from typing import IO, Annotated, Any, Final, NoReturn
 
 import typer
 from rich.console import Console
@@ -30,55 +49,317 @@ from rich.progress import (
     MofNCompleteColumn,
     Progress,
     ProgressColumn,
+    SpinnerColumn,
     Task,
     TextColumn,
+    TimeElapsedColumn,
     TimeRemainingColumn,
 )
 from rich.table import Table
 from rich.text import Text
+from typer.core import TyperGroup
 
 from mws_async.bulk import BulkResult, BulkStats
 from mws_async.client import MWSClient
-from mws_async.credentials import Credentials
-from mws_async.errors import AuthenticationError, ConfigurationError, MWSError
+from mws_async.credentials import ENV_ACCESS_KEY, ENV_SECRET_KEY, ENV_SELLER_ID, Credentials
+from mws_async.errors import (
+    AuthenticationError,
+    ClientValidationError,
+    ConfigurationError,
+    MWSError,
+)
+from mws_async.identifiers import normalize
+from mws_async.marketplaces import Marketplace
+from mws_async.throttle import ThrottleBackend
 
-__all__ = ["app", "main"]
+__all__ = ["CLIUsageError", "app", "main"]
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_CONFIG, EXIT_FAILED = 0, 1, 2, 3, 4
+EXIT_INTERRUPTED: Final = 130
 SANDBOX_TIME_SCALE = 10.0
+DEMO_TIME_SCALE: Final = 50.0
+ENV_DEBUG: Final = "MWS_ASYNC_DEBUG"
+ENV_PROFILES: Final = "MWS_ASYNC_PROFILES"
+ENV_REDIS_URL: Final = "MWS_ASYNC_REDIS_URL"
 
-app = typer.Typer(
-    add_completion=False,
-    no_args_is_help=True,
-    help="Amazon MWS from the command line (runs on the embedded sandbox when no credentials are set).",
-)
+LOOKUP_ID_TYPES: Final = ("ISBN", "UPC", "EAN", "JAN", "ASIN", "SellerSKU", "GCID")
+PRICED_ID_TYPES: Final = ("ASIN", "SellerSKU")
+CONDITIONS: Final = ("New", "Used", "Collectible", "Refurbished", "Club", "Any")
+APIS: Final = ("mws", "sp-api")
+MAX_DEMO_IDS: Final = 1_000_000
+MAX_SANDBOX_IDS: Final = 100_000
+ORDERS_CUTOFF: Final = timedelta(minutes=2)
+"""ListOrders lists orders created up to two minutes before the request, not later."""
+
+
+def _sandbox_order_span() -> tuple[datetime, datetime]:
+    from mws_async.sandbox.world import World
+
+    return World(0).order_span
+
+
+SANDBOX_ORDERS_FROM, SANDBOX_ORDERS_TO = _sandbox_order_span()
+README_ORDERS_SINCE: Final = (SANDBOX_ORDERS_TO - timedelta(days=8)).strftime("%Y-%m-%d")
+"""The README's ``orders --since`` example: the sandbox's last week of orders, within ListOrders' burst of six
+pages, so it finishes in seconds at the default time scale."""
+
+
+class CLIUsageError(MWSError, ValueError):
+    """A command-line value the command cannot work with (exit code 2); the message names the flag."""
+
+
+# --------------------------------------------------------------------------------------------- boundary
+
+
+def _click_exceptions() -> Any:
+    """Click's exception module: typer 0.26 (the ``cli`` extra's pin) vendors click as ``typer._click``."""
+    try:
+        return importlib.import_module("typer._click.exceptions")
+    except ImportError:  # pragma: no cover - a typer that uses the click package again
+        return importlib.import_module("click.exceptions")
+
+
+_CLICK = _click_exceptions()
 err = Console(stderr=True)
 
-Profile = Annotated[
-    str | None, typer.Option("--profile", help="Profile in ~/.config/mws-async/profiles.toml")
-]
-MarketplaceOpt = Annotated[str, typer.Option("--marketplace", "-m", help="Country code or MarketplaceId")]
-OutOpt = Annotated[
-    Path | None, typer.Option("--out", "-o", help="results.jsonl or .csv (default: JSONL on stdout)")
-]
-QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary")]
-ScaleOpt = Annotated[
-    float | None, typer.Option("--time-scale", help="Sandbox only: speed up every restore rate (default 10)")
-]
+
+def _one_line(message: str) -> str:
+    return " ".join(message.split())
 
 
-# --------------------------------------------------------------------------------------------- setup
+def _say(prefix: str, message: str) -> None:
+    """One line on stderr, never wrapped or interpreted as markup."""
+    err.print(Text.assemble((prefix, "bold red"), _one_line(message)), soft_wrap=True, highlight=False)
+
+
+def _exit_code(exc: BaseException) -> int:
+    if isinstance(exc, (CLIUsageError, ClientValidationError, _CLICK.UsageError)):
+        return EXIT_USAGE
+    if isinstance(exc, (ConfigurationError, AuthenticationError)):
+        return EXIT_CONFIG
+    if isinstance(exc, KeyboardInterrupt):
+        return EXIT_INTERRUPTED
+    if isinstance(exc, _CLICK.Abort):
+        return EXIT_PARTIAL
+    return EXIT_FAILED
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so flushing a closed pipe at exit prints nothing either."""
+    with suppress(OSError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+
+
+def report_error(exc: BaseException, debug: bool = False) -> int:
+    """Print ``exc`` as one line on stderr (after its traceback with ``debug``) and return its exit code."""
+    if isinstance(exc, SystemExit):  # a deliberate exit (click does this on a closed stdout): keep its code
+        return exc.code if isinstance(exc.code, int) else (EXIT_OK if exc.code is None else EXIT_PARTIAL)
+    if isinstance(exc, BrokenPipeError):  # the reader stopped (`mws-async lookup ... | head`): no error
+        _silence_stdout()
+        return EXIT_PARTIAL
+    if debug:
+        traceback.print_exception(exc, file=sys.stderr)
+    code = _exit_code(exc)
+    if isinstance(exc, _CLICK.NoArgsIsHelpError):
+        sys.stderr.write(exc.format_message() + "\n")
+    elif isinstance(exc, _CLICK.UsageError):
+        context = getattr(exc, "ctx", None)
+        hint = f" (see '{context.command_path} --help')" if context is not None else ""
+        _say("error: ", exc.format_message() + hint)
+    elif isinstance(exc, KeyboardInterrupt):
+        _say("", "interrupted (Ctrl+C)")
+    elif isinstance(exc, _CLICK.Abort):
+        _say("", "aborted")
+    elif isinstance(exc, (MWSError, OSError)):
+        _say("error: ", str(exc) or type(exc).__name__)
+    else:
+        _say("internal error: ", f"{type(exc).__name__}: {exc} (rerun with --debug for the traceback)")
+    return code
+
+
+def _pop_debug(args: list[str]) -> tuple[bool, list[str]]:
+    """``--debug`` anywhere before a ``--``: removed from the arguments, and reported."""
+    end = args.index("--") if "--" in args else len(args)
+    head = [a for a in args[:end] if a != "--debug"]
+    return len(head) != end, head + args[end:]
+
+
+class BoundaryGroup(TyperGroup):
+    """The root command: parses with click as usual, then maps whatever escapes a command to one line on
+    stderr and an exit code (see the module docstring)."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
+        debug, argv = _pop_debug(list(sys.argv[1:] if args is None else args))
+        debug = debug or os.environ.get(ENV_DEBUG, "").strip().lower() in ("1", "true", "yes", "on")
+        try:
+            result = super().main(
+                argv,
+                prog_name,
+                complete_var,
+                standalone_mode=False,
+                windows_expand_args=windows_expand_args,
+                **extra,
+            )
+            code = result if isinstance(result, int) else EXIT_OK
+            if code == EXIT_INTERRUPTED:  # click turned a Ctrl+C into Exit(130) without a word
+                _say("", "interrupted (Ctrl+C)")
+        except BaseException as exc:  # the one boundary: nothing escapes as a traceback
+            code = report_error(exc, debug)
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
+app = typer.Typer(cls=BoundaryGroup, name="mws-async", add_completion=False, no_args_is_help=True)
+
+
+@app.callback(
+    help=(
+        "Amazon MWS from the command line (runs on the embedded sandbox when no credentials are set).\n\n"
+        "Exit codes: 0 all found, 1 some ids not found or invalid, 2 usage error, 3 configuration or "
+        "authentication error, 4 requests failed after retries, 130 interrupted."
+    )
+)
+def _root(
+    debug: Annotated[
+        bool,
+        typer.Option("--debug", help=f"On an error, show the traceback too (also {ENV_DEBUG}=1)"),
+    ] = False,
+) -> None:
+    """The root options."""
+    # --debug is taken off the command line by BoundaryGroup.main (so it works after the command too); it
+    # is declared here so that --help lists it.
+
+
+def _run(work: Callable[[], Coroutine[Any, Any, int]]) -> NoReturn:
+    """Run a command's coroutine and exit with its code (errors go to the boundary)."""
+    raise typer.Exit(asyncio.run(work()))
+
+
+# --------------------------------------------------------------------------------------------- checks
+
+
+def _check_choice(flag: str, value: str, choices: Sequence[str], what: str = "") -> str:
+    """``value`` in its canonical spelling (case-insensitive match), or a usage error listing ``choices``."""
+    by_key = {c.lower(): c for c in choices}
+    found = by_key.get(value.strip().lower())
+    if found is None:
+        raise CLIUsageError(f"{flag} {value!r} is not {what or 'valid'}; use one of {', '.join(choices)}")
+    return found
+
+
+def _check_id_type(value: str, allowed: Sequence[str], command: str) -> str:
+    id_type = _check_choice("--id-type", value, LOOKUP_ID_TYPES, "an id type")
+    if id_type not in allowed:
+        raise CLIUsageError(
+            f"--id-type {id_type} does not work with {command}: use {' or '.join(allowed)} "
+            "(lookup takes every id type)"
+        )
+    return id_type
+
+
+def _check_time_scale(value: float | None, flag: str = "--time-scale") -> float | None:
+    if value is not None and not (math.isfinite(value) and value > 0):
+        raise CLIUsageError(f"{flag} {value:g} must be a finite number greater than 0 (e.g. 10)")
+    return value
+
+
+def _check_marketplace(value: str | None) -> Marketplace | None:
+    if value is None:
+        return None
+    try:
+        return Marketplace.resolve(value.strip())
+    except ConfigurationError:
+        codes = ", ".join(m.country_code for m in Marketplace)
+        raise CLIUsageError(
+            f"--marketplace {value!r} is not a marketplace; use a country code ({codes}) or a MarketplaceId"
+        ) from None
+
+
+def _is_stdout(path: Path | None) -> bool:
+    return path is not None and str(path) == "-"
+
+
+def _check_out(path: Path | None, flag: str = "--out") -> Path | None:
+    """The output file is writable: its folder exists and takes files, and it is not itself a folder."""
+    if path is None or _is_stdout(path):
+        return path
+    if path.is_dir():
+        raise CLIUsageError(f"{flag} {path} is a folder; give a file name, e.g. {path / 'results.jsonl'}")
+    folder = path.parent
+    if not folder.exists():
+        raise CLIUsageError(f"{flag} {path}: the folder {folder} does not exist; create it first")
+    if not folder.is_dir():
+        raise CLIUsageError(f"{flag} {path}: {folder} is not a folder")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise CLIUsageError(f"{flag} {path}: cannot write in {folder} (permission denied)")
+    return path
+
+
+def stack_description() -> str:
+    """The HTTP stack in use, e.g. ``httpx over aiohttp, xmltodict-rs parser``.
+
+    Raises :class:`ConfigurationError` for a bad ``MWS_ASYNC_HTTP_TRANSPORT`` / ``MWS_ASYNC_XML_PARSER`` or a
+    missing package they ask for: the CLI calls it before any work.
+    """
+    from mws_async.http import default_transport_name
+    from mws_async.xml import current_parser
+
+    transport = default_transport_name()
+    parser = current_parser()
+    return f"{'httpx over aiohttp' if transport == 'aiohttp' else 'httpx'}, {parser} parser"
+
+
+def _check_redis() -> ThrottleBackend | None:
+    """The shared Redis throttle backend when ``MWS_ASYNC_REDIS_URL`` is set (settings checked now)."""
+    if not os.environ.get(ENV_REDIS_URL, "").strip():
+        return None
+    try:
+        importlib.import_module("redis.asyncio")
+    except ImportError:
+        raise ConfigurationError(
+            f"{ENV_REDIS_URL} is set, but the redis package is not installed: "
+            f"pip install 'mws-async[redis]' (or unset {ENV_REDIS_URL})"
+        ) from None
+    from mws_async.throttle.redis import backend_from_env
+
+    return backend_from_env()
+
+
+def _profiles_path() -> Path:
+    default = Path.home() / ".config" / "mws-async" / "profiles.toml"
+    return Path(os.environ.get(ENV_PROFILES) or default)
 
 
 def _profile_credentials(name: str) -> tuple[Credentials, str | None]:
-    path = Path(os.environ.get("MWS_ASYNC_PROFILES", Path.home() / ".config" / "mws-async" / "profiles.toml"))
+    path = _profiles_path()
     try:
-        data = tomllib.loads(path.read_text())
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ConfigurationError(f"profile {name!r}: {path} does not exist") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigurationError(f"profile {name!r}: cannot read {path}: {exc}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigurationError(f"{path} is not valid TOML: {exc}") from None
     section = data.get(name)
     if not isinstance(section, dict):
         raise ConfigurationError(f"profile {name!r} not found in {path}")
+    keys = ("access_key", "secret_key", "seller_id", "auth_token", "marketplace")
+    wrong = [k for k in keys if k in section and not isinstance(section[k], str)]
+    if wrong:
+        raise ConfigurationError(f"profile {name!r} in {path}: {', '.join(wrong)} must be quoted strings")
     missing = [k for k in ("access_key", "secret_key", "seller_id") if not section.get(k)]
     if missing:
         raise ConfigurationError(f"profile {name!r} in {path} lacks {', '.join(missing)}")
@@ -86,6 +367,150 @@ def _profile_credentials(name: str) -> tuple[Credentials, str | None]:
         section["access_key"], section["secret_key"], section["seller_id"], section.get("auth_token")
     )
     return creds, section.get("marketplace")
+
+
+def _env_credentials() -> Credentials | None:
+    names = (ENV_ACCESS_KEY, ENV_SECRET_KEY, ENV_SELLER_ID)
+    if not Credentials.env_configured():
+        return None
+    missing = [n for n in names if not os.environ.get(n)]
+    if missing:
+        raise ConfigurationError(
+            f"missing environment variable(s) {', '.join(missing)}: set all of {', '.join(names)}, "
+            "use --profile NAME, or unset them all to run on the embedded sandbox"
+        )
+    return Credentials.from_env()
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a command runs: real MWS with these credentials, or the embedded sandbox (``None``)."""
+
+    credentials: Credentials | None
+    marketplace: Marketplace
+    throttle: ThrottleBackend | None = None
+
+    @property
+    def sandbox(self) -> bool:
+        """No credentials: the embedded sandbox."""
+        return self.credentials is None
+
+
+def _mws_target(profile: str | None, marketplace: Marketplace | None) -> Target:
+    """Credentials (profile, else environment, else the sandbox) and the marketplace (flag, else profile's,
+    else US), plus the Redis backend when configured; every problem is a ConfigurationError now."""
+    stack_description()
+    throttle = _check_redis()
+    if profile is not None:
+        creds, profile_market = _profile_credentials(profile)
+        if marketplace is None and profile_market:
+            try:
+                marketplace = Marketplace.resolve(profile_market)
+            except ConfigurationError as exc:
+                raise ConfigurationError(
+                    f"profile {profile!r}: marketplace {profile_market!r}: {exc}"
+                ) from None
+        return Target(creds, marketplace or Marketplace.US, throttle)
+    return Target(_env_credentials(), marketplace or Marketplace.US, throttle)
+
+
+# --------------------------------------------------------------------------------------------- ids files
+
+_BOMS: Final = (
+    # UTF-32 first: its little-endian mark starts with UTF-16's.
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_SNIFF: Final = 8192
+
+
+class IdsFile:
+    """A text file of ids, one per line (``#`` starts a comment line), in UTF-8 or, with a byte order mark,
+    UTF-16/UTF-32. :meth:`check` reads it once before any work; problems are :class:`CLIUsageError`\\ s
+    naming the file and the first bad line."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.encoding = "utf-8"
+        self.binary = False
+
+    def check(self, id_type: str) -> int:
+        """Validate the whole file; return the number of distinct ids as the library counts them."""
+        path = self.path
+        if not path.exists():
+            raise CLIUsageError(f"IDS_FILE {path} does not exist")
+        if path.is_dir():
+            raise CLIUsageError(f"IDS_FILE {path} is a folder, not a file of ids")
+        try:
+            with path.open("rb") as handle:
+                head = handle.read(_SNIFF)
+        except OSError as exc:
+            raise CLIUsageError(f"cannot read IDS_FILE {path}: {exc.strerror or exc}") from None
+        self.encoding = next((name for bom, name in _BOMS if head.startswith(bom)), "utf-8")
+        self.binary = self.encoding == "utf-8" and b"\x00" in head
+        distinct = {normalize(value, id_type) for value in self.ids()}
+        if not distinct:
+            raise CLIUsageError(
+                f"IDS_FILE {path} holds no ids (one id per line; lines starting with # are comments)"
+            )
+        return len(distinct)
+
+    def _bad_line(self, number: int, raw: bytes) -> CLIUsageError:
+        bad = next((b for b in raw if b == 0 or b >= 0x80), raw[0] if raw else 0)
+        if self.binary or b"\x00" in raw:
+            return CLIUsageError(
+                f"{self.path}: line {number} is not text (byte 0x{bad:02x}); the file looks binary: give a "
+                "text file with one id per line (UTF-16 and UTF-32 need a byte order mark)"
+            )
+        return CLIUsageError(
+            f"{self.path}: line {number} is not UTF-8 (byte 0x{bad:02x}); save the file as UTF-8, or as "
+            "UTF-16/UTF-32 with a byte order mark"
+        )
+
+    def lines(self) -> Iterator[str]:
+        """Every line, decoded (a :class:`CLIUsageError` for the first one that is not text)."""
+        if self.encoding.startswith("utf-8"):
+            # Bytes line by line, so an undecodable line is reported with its number.
+            with self.path.open("rb") as handle:
+                for number, raw in enumerate(handle, 1):
+                    if number == 1 and raw.startswith(codecs.BOM_UTF8):
+                        raw = raw[len(codecs.BOM_UTF8) :]
+                    if b"\x00" in raw:
+                        raise self._bad_line(number, raw)
+                    try:
+                        yield raw.decode("utf-8")
+                    except UnicodeDecodeError:
+                        raise self._bad_line(number, raw) from None
+            return
+        number = 0
+        try:
+            with self.path.open(encoding=self.encoding, newline=None) as text:
+                for number, line in enumerate(text, 1):  # noqa: B007 - the count is the error's line
+                    yield line
+        except UnicodeDecodeError:
+            raise CLIUsageError(
+                f"{self.path}: line {number + 1} is not valid {self.encoding.upper()} text"
+            ) from None
+
+    def ids(self) -> Iterator[str]:
+        """The ids: lines stripped, blank lines and ``#`` comments skipped."""
+        for line in self.lines():
+            value = line.strip()
+            if value and not value.startswith("#"):
+                yield value
+
+
+def _check_ids_file(path: Path, out: Path | None, id_type: str) -> tuple[IdsFile, int]:
+    if out is not None and not _is_stdout(out) and path.exists() and out.exists() and out.samefile(path):
+        raise CLIUsageError(f"--out {out} is the ids file itself; write the results elsewhere")
+    ids_file = IdsFile(path)
+    return ids_file, ids_file.check(id_type)
+
+
+# --------------------------------------------------------------------------------------------- sessions
 
 
 @dataclass
@@ -97,27 +522,20 @@ class Session:
     time_scale: float
 
 
+def _announce(line: str) -> None:
+    err.print(Text(line, style="yellow"), soft_wrap=True, highlight=False)
+
+
 @asynccontextmanager
-async def open_session(
-    profile: str | None, marketplace: str, time_scale: float | None, quiet: bool
+async def open_target(
+    target: Target, time_scale: float | None, quiet: bool, note: str = ""
 ) -> AsyncIterator[Session]:
-    """A client for the configured credentials, or the embedded sandbox (announced in one line).
-
-    With ``MWS_ASYNC_REDIS_URL`` set, buckets are shared through Redis with every other process using it.
-    """
-    from mws_async.throttle.redis import backend_from_env
-
-    throttle = backend_from_env()
-    if throttle is not None and not quiet:
-        err.print("[cyan]Sharing quota buckets through Redis (MWS_ASYNC_REDIS_URL).[/cyan]")
+    """A client for the target's credentials, or the embedded sandbox (announced in one line)."""
+    if target.throttle is not None and not quiet:
+        _announce("Sharing quota buckets through Redis (MWS_ASYNC_REDIS_URL).")
     async with AsyncExitStack() as stack:
-        if profile is not None or Credentials.env_configured():
-            if profile is not None:
-                creds, profile_market = _profile_credentials(profile)
-                marketplace = profile_market or marketplace
-            else:
-                creds = Credentials.from_env()
-            client = MWSClient(creds, marketplace=marketplace, throttle=throttle)
+        if target.credentials is not None:
+            client = MWSClient(target.credentials, marketplace=target.marketplace, throttle=target.throttle)
             await stack.enter_async_context(client)
             yield Session(client, None, 1.0)
             return
@@ -126,31 +544,29 @@ async def open_session(
         scale = time_scale or SANDBOX_TIME_SCALE
         sandbox = await stack.enter_async_context(Sandbox(time_scale=scale))
         if not quiet:
-            err.print(
-                f"[yellow]No MWS credentials configured: using the embedded sandbox at {sandbox.base_url} "
-                f"(time scale {scale:g}×).[/yellow]"
+            _announce(
+                f"No MWS credentials configured: using the embedded sandbox at {sandbox.base_url} "
+                f"(time scale {scale:g}×){note}."
             )
         client = MWSClient(
             sandbox.credentials,
-            marketplace=marketplace,
+            marketplace=target.marketplace,
             base_url=sandbox.base_url,
             time_scale=scale,
-            throttle=throttle,
+            throttle=target.throttle,
         )
         await stack.enter_async_context(client)
         yield Session(client, sandbox, scale)
 
 
-def _read_ids(path: Path) -> Iterator[str]:
-    with path.open(encoding="utf-8-sig") as handle:
-        for line in handle:
-            value = line.strip()
-            if value and not value.startswith("#"):
-                yield value
-
-
-def _count_ids(path: Path) -> int:
-    return sum(1 for _ in _read_ids(path))
+@asynccontextmanager
+async def open_session(
+    profile: str | None, marketplace: str | None, time_scale: float | None, quiet: bool
+) -> AsyncIterator[Session]:
+    """:func:`open_target` from raw option values (checked here)."""
+    target = _mws_target(profile, _check_marketplace(marketplace))
+    async with open_target(target, _check_time_scale(time_scale), quiet) as session:
+        yield session
 
 
 # --------------------------------------------------------------------------------------------- output
@@ -184,11 +600,13 @@ def lookup_row(result: BulkResult[Any]) -> dict[str, Any]:
     return row
 
 
-def pricing_row(result: BulkResult[Any]) -> dict[str, Any]:
-    """One flat output row of a competitive pricing result (the lowest competitive landed price)."""
+def pricing_row(result: BulkResult[Any], condition: str = "New") -> dict[str, Any]:
+    """One flat output row of a competitive pricing result: the lowest competitive landed price in
+    ``condition`` (``Any`` for the lowest of all), and the condition it is for."""
     row: dict[str, Any] = {
         "id": result.id,
         "status": result.status,
+        "condition": None,
         "landed_price": None,
         "listing_price": None,
         "currency": None,
@@ -198,14 +616,20 @@ def pricing_row(result: BulkResult[Any]) -> dict[str, Any]:
     product = getattr(result.result, "product", None)
     pricing = getattr(product, "competitive_pricing", None) if product is not None else None
     if pricing is not None:
+        wanted = condition.lower()
         prices = [
-            p for p in pricing.competitive_prices if p.price is not None and p.price.landed_price is not None
+            p
+            for p in pricing.competitive_prices
+            if p.price is not None
+            and p.price.landed_price is not None
+            and (wanted == "any" or (p.condition or "").lower() == wanted)
         ]
         if prices:
             best = min(prices, key=lambda p: p.price.landed_price.amount or 0)
             price = best.price
             landed = price.landed_price if price is not None else None
             if price is not None and landed is not None:
+                row["condition"] = best.condition
                 row["landed_price"] = str(landed.amount)
                 row["currency"] = landed.currency_code
                 if price.listing_price is not None:
@@ -241,15 +665,32 @@ def offers_row(result: BulkResult[Any]) -> dict[str, Any]:
 
 
 class Writer:
-    """Writes rows as JSONL (default, stdout when no path) or CSV (``.csv``)."""
+    """Writes rows as JSONL (default) or CSV (``.csv``): to stdout (no path, or ``-``), to nowhere
+    (``discard_rows``), or to a file written atomically.
 
-    def __init__(self, path: Path | None) -> None:
-        self.path = path
-        self._handle: IO[str] = path.open("w", newline="", encoding="utf-8") if path else sys.stdout
+    A file is written to a temporary file beside it (``.NAME.XXXXXXXX.part``) and renamed into place by
+    :meth:`close`; :meth:`discard` (or leaving a ``with`` block by an exception) removes the temporary
+    file, so an aborted run leaves no partial file and keeps an older file of that name.
+    """
+
+    def __init__(self, path: Path | None, *, discard_rows: bool = False) -> None:
+        self.path = None if path is None or _is_stdout(path) else path
+        self.is_csv = self.path is not None and self.path.suffix.lower() == ".csv"
         self._csv: csv.DictWriter[str] | None = None
-        self.is_csv = path is not None and path.suffix.lower() == ".csv"
+        self._temporary: Path | None = None
+        self._handle: IO[str] | None
+        if discard_rows:
+            self._handle = None
+        elif self.path is None:
+            self._handle = sys.stdout
+        else:
+            self._temporary = self.path.with_name(f".{self.path.name}.{secrets.token_hex(4)}.part")
+            self._handle = self._temporary.open("x", newline="", encoding="utf-8")
 
     def write(self, row: dict[str, Any]) -> None:
+        """Write one row."""
+        if self._handle is None:
+            return
         if self.is_csv:
             if self._csv is None:
                 self._csv = csv.DictWriter(self._handle, fieldnames=list(row))
@@ -259,25 +700,56 @@ class Writer:
             self._handle.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
 
     def close(self) -> None:
-        if self.path is not None:
-            self._handle.close()
-        else:
+        """Finish: flush stdout, or move the complete file into place."""
+        if self._handle is None:
+            return
+        if self._temporary is None:
             self._handle.flush()
+            return
+        self._handle.close()
+        if self.path is not None:
+            os.replace(self._temporary, self.path)
+        self._temporary = None
+
+    def discard(self) -> None:
+        """Abandon: remove the temporary file (stdout keeps what was written)."""
+        if self._temporary is not None and self._handle is not None:
+            self._handle.close()
+            self._temporary.unlink(missing_ok=True)
+            self._temporary = None
+        elif self._handle is not None:
+            with suppress(OSError):  # stdout may be the closed pipe that ended the run
+                self._handle.flush()
+
+    def __enter__(self) -> Writer:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            self.discard()
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count:,} {word}" + ("" if count == 1 else "s")
 
 
 # --------------------------------------------------------------------------------------------- progress
 
 
 class ThrottleColumn(ProgressColumn):
-    """Requests, throttled responses and time spent waiting for quota, live."""
+    """Requests and throttled responses, live."""
 
-    def __init__(self, client: MWSClient) -> None:
+    def __init__(self, client: Any) -> None:
         super().__init__()
         self._client = client
 
     def render(self, task: Task) -> Text:
         summary = self._client.throttler.summary()
-        return Text(f"{summary.requests:,} req · {summary.throttled} throttled", style="cyan")
+        return Text(f"{_plural(summary.requests, 'request')} · {summary.throttled} throttled", style="cyan")
 
 
 class RateColumn(ProgressColumn):
@@ -298,14 +770,23 @@ class RunSummary:
     bound: float
     requests: int
     throttled: int
+    quota_wait: float = 0.0
 
     @property
     def exit_code(self) -> int:
+        """4 when some ids failed, 1 when some were not found or invalid, else 0."""
         if self.stats.failed or self.stats.server_errors:
             return EXIT_FAILED
         if self.stats.client_errors or self.stats.invalid:
             return EXIT_PARTIAL
         return EXIT_OK
+
+
+def _bound_rows(table: Table, elapsed: float, bound: float) -> None:
+    table.add_row("elapsed", f"{elapsed:.2f} s")
+    table.add_row("quota-bound time", f"{bound:.2f} s")
+    ratio = elapsed / bound if bound > 0 else float("nan")
+    table.add_row("achieved / bound", f"{ratio:.3f}" if bound > 0 else "n/a (within the burst)")
 
 
 def summary_table(title: str, summary: RunSummary) -> Table:
@@ -322,11 +803,23 @@ def summary_table(title: str, summary: RunSummary) -> Table:
     table.add_row("errors (ServerError / failed)", f"{s.server_errors + s.failed:,}")
     table.add_row("requests", f"{summary.requests:,}")
     table.add_row("throttled responses", f"{summary.throttled:,}")
-    table.add_row("elapsed", f"{summary.elapsed:.2f} s")
-    table.add_row("quota-bound time", f"{summary.bound:.2f} s")
-    ratio = summary.elapsed / summary.bound if summary.bound > 0 else float("nan")
-    table.add_row("achieved / bound", f"{ratio:.3f}" if summary.bound > 0 else "n/a (within the burst)")
+    table.add_row("quota wait (summed over requests)", f"{summary.quota_wait:,.2f} s")
+    _bound_rows(table, summary.elapsed, summary.bound)
     return table
+
+
+def _bulk_progress(title: str, quiet: bool, client: Any = None) -> Progress:
+    columns: list[ProgressColumn | str] = [
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        RateColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+    ]
+    if client is not None:
+        columns.append(ThrottleColumn(client))
+    return Progress(*columns, console=err, disable=quiet, transient=False)
 
 
 async def run_bulk_command(
@@ -339,131 +832,124 @@ async def run_bulk_command(
     out: Path | None,
     quiet: bool,
     title: str,
+    *,
+    discard_rows: bool = False,
 ) -> RunSummary:
-    """Drive one bulk helper with a progress bar, write rows, and summarise."""
+    """Drive one bulk helper with a progress bar (``total`` distinct ids), write rows, and summarise."""
     client = session.client
     stats = BulkStats()
-    writer = Writer(out)
     before = client.throttler.summary()
     started = time.perf_counter()
-    progress = Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        RateColumn(),
-        TimeRemainingColumn(),
-        ThrottleColumn(client),
-        console=err,
-        disable=quiet,
-        transient=False,
-    )
-    try:
-        with progress:
-            task = progress.add_task(title, total=total)
-            async for result in start(stats):
-                writer.write(row(result))
-                progress.advance(task)
-    finally:
-        writer.close()
+    with Writer(out, discard_rows=discard_rows) as writer, _bulk_progress(title, quiet, client) as progress:
+        task = progress.add_task(title, total=total)
+        async for result in start(stats):
+            writer.write(row(result))
+            progress.advance(task)
     elapsed = time.perf_counter() - started
     after = client.throttler.summary()
     spec = client.throttler.spec(*spec_name)
     valid = stats.distinct - stats.invalid
     units = valid if spec.unit == "item" else stats.requests
     bound = spec.bound(units, session.time_scale)
-    summary = RunSummary(
-        stats, elapsed, bound, after.requests - before.requests, after.throttled - before.throttled
+    return RunSummary(
+        stats,
+        elapsed,
+        bound,
+        after.requests - before.requests,
+        after.throttled - before.throttled,
+        after.total_wait - before.total_wait,
     )
-    if not quiet:
-        err.print(summary_table(title, summary))
-    return summary
 
 
-def _finish(run: Callable[[], Coroutine[Any, Any, int]]) -> NoReturn:
-    """Run a command's coroutine and exit with its code; MWS errors become one red line and code 3 or 4."""
-    try:
-        code = asyncio.run(run())
-    except MWSError as exc:
-        raise _fail(exc) from None
-    raise typer.Exit(code)
+# --------------------------------------------------------------------------------------------- options
+
+Profile = Annotated[
+    str | None,
+    typer.Option("--profile", help="Profile in ~/.config/mws-async/profiles.toml (or MWS_ASYNC_PROFILES)"),
+]
+MarketplaceOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--marketplace", "-m", help="Country code or MarketplaceId (default: the profile's, else US)"
+    ),
+]
+OutOpt = Annotated[
+    Path | None,
+    typer.Option("--out", "-o", help="results.jsonl or .csv (default or '-': JSONL on stdout)"),
+]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary")]
+ScaleOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--time-scale", help=f"Sandbox only: speed up every restore rate (default {SANDBOX_TIME_SCALE:g})"
+    ),
+]
 
 
-def _fail(exc: MWSError) -> typer.Exit:
-    err.print(f"[red]error:[/red] {exc}")
-    return typer.Exit(
-        EXIT_CONFIG if isinstance(exc, (ConfigurationError, AuthenticationError)) else EXIT_FAILED
-    )
+def _lookup_help() -> str:
+    return f"{', '.join(LOOKUP_ID_TYPES[:-1])} or {LOOKUP_ID_TYPES[-1]} (any case)"
 
 
 # --------------------------------------------------------------------------------------------- commands
 
-IdTypeOpt = Annotated[
-    str, typer.Option("--id-type", "-t", help="ISBN, UPC, EAN, JAN, ASIN, SellerSKU or GCID")
-]
-
 
 def _bulk(
     kind: str,
-    ids_file: Path,
+    ids_path: Path,
     id_type: str,
-    marketplace: str,
+    marketplace: str | None,
     out: Path | None,
     quiet: bool,
     profile: str | None,
     time_scale: float | None,
+    condition: str = "New",
 ) -> None:
-    if not ids_file.is_file():
-        err.print(f"[red]error:[/red] {ids_file} is not a file")
-        raise typer.Exit(EXIT_USAGE)
+    id_type = _check_id_type(id_type, LOOKUP_ID_TYPES if kind == "lookup" else PRICED_ID_TYPES, kind)
+    scale = _check_time_scale(time_scale)
+    market = _check_marketplace(marketplace)
+    out = _check_out(out)
+    target = _mws_target(profile, market)
+    ids_file, total = _check_ids_file(ids_path, out, id_type)
 
     async def run() -> int:
-        total = _count_ids(ids_file)
-        async with open_session(profile, marketplace, time_scale, quiet) as session:
+        async with open_target(target, scale, quiet) as session:
             products = session.client.products
+            ids = ids_file.ids()
+            row: Callable[[BulkResult[Any]], dict[str, Any]]
             if kind == "lookup":
 
                 def start(stats: BulkStats) -> AsyncIterator[BulkResult[Any]]:
-                    return products.lookup_many(_read_ids(ids_file), id_type, stats=stats)  # type: ignore[arg-type]
+                    return products.lookup_many(ids, id_type, stats=stats)  # type: ignore[arg-type]
 
                 spec, row, title = ("Products", "GetMatchingProductForId"), lookup_row, f"lookup {id_type}"
             elif kind == "pricing":
 
                 def start(stats: BulkStats) -> AsyncIterator[BulkResult[Any]]:
-                    return products.competitive_pricing_many(_read_ids(ids_file), id_type, stats=stats)  # type: ignore[arg-type]
+                    return products.competitive_pricing_many(ids, id_type, stats=stats)  # type: ignore[arg-type]
 
-                spec, row, title = (
-                    ("Products", f"GetCompetitivePricingFor{_suffix(id_type)}"),
-                    pricing_row,
-                    "pricing",
-                )
+                suffix = "ASIN" if id_type == "ASIN" else "SKU"
+                spec = ("Products", f"GetCompetitivePricingFor{suffix}")
+                row, title = partial(pricing_row, condition=condition), f"pricing {id_type} ({condition})"
             else:
 
                 def start(stats: BulkStats) -> AsyncIterator[BulkResult[Any]]:
-                    return products.lowest_offer_listings_many(_read_ids(ids_file), id_type, stats=stats)  # type: ignore[arg-type]
+                    return products.lowest_offer_listings_many(ids, id_type, stats=stats)  # type: ignore[arg-type]
 
-                spec, row, title = (
-                    ("Products", f"GetLowestOfferListingsFor{_suffix(id_type)}"),
-                    offers_row,
-                    "offers",
-                )
+                suffix = "ASIN" if id_type == "ASIN" else "SKU"
+                spec, row, title = ("Products", f"GetLowestOfferListingsFor{suffix}"), offers_row, "offers"
             summary = await run_bulk_command(session, None, total, start, spec, row, out, quiet, title)
+            if not quiet:
+                err.print(summary_table(title, summary))
             return summary.exit_code
 
-    _finish(run)
-
-
-def _suffix(id_type: str) -> str:
-    if id_type not in ("ASIN", "SellerSKU"):
-        err.print(f"[red]error:[/red] --id-type must be ASIN or SellerSKU here, not {id_type}")
-        raise typer.Exit(EXIT_USAGE)
-    return "ASIN" if id_type == "ASIN" else "SKU"
+    _run(run)
 
 
 @app.command()
 def lookup(
-    ids_file: Annotated[Path, typer.Argument(help="One id per line")],
-    id_type: IdTypeOpt = "ISBN",
-    marketplace: MarketplaceOpt = "US",
+    ids_file: Annotated[Path, typer.Argument(help="One id per line (UTF-8, or UTF-16/32 with a BOM)")],
+    id_type: Annotated[str, typer.Option("--id-type", "-t", help=_lookup_help())] = "ISBN",
+    marketplace: MarketplaceOpt = None,
     out: OutOpt = None,
     quiet: QuietOpt = False,
     profile: Profile = None,
@@ -473,81 +959,100 @@ def lookup(
     _bulk("lookup", ids_file, id_type, marketplace, out, quiet, profile, time_scale)
 
 
+PricedIdTypeOpt = Annotated[str, typer.Option("--id-type", "-t", help="ASIN or SellerSKU (any case)")]
+
+
 @app.command()
 def pricing(
     ids_file: Annotated[Path, typer.Argument(help="One ASIN or SellerSKU per line")],
-    id_type: IdTypeOpt = "ASIN",
+    id_type: PricedIdTypeOpt = "ASIN",
+    condition: Annotated[
+        str,
+        typer.Option(
+            "--condition",
+            "-c",
+            help="Price of New, Used, Collectible, Refurbished or Club items, or Any (lowest)",
+        ),
+    ] = "New",
     api: Annotated[str, typer.Option("--api", help="mws (GetCompetitivePricingFor*) or sp-api")] = "mws",
-    marketplace: MarketplaceOpt = "US",
+    marketplace: MarketplaceOpt = None,
     out: OutOpt = None,
     quiet: QuietOpt = False,
     profile: Profile = None,
     time_scale: ScaleOpt = None,
 ) -> None:
-    """Competitive pricing for every ASIN/SKU in IDS_FILE (MWS: 10 per request; SP-API: 20 per call)."""
+    """Competitive pricing for every ASIN/SKU in IDS_FILE (MWS: 10 per request; SP-API: 20 per call).
+
+    Each row has the lowest competitive landed price in --condition and the condition it is for.
+    """
+    api = _check_choice("--api", api, APIS, "an API")
+    condition = _check_choice("--condition", condition, CONDITIONS, "an item condition")
     if api == "sp-api":
-        _spapi_pricing(ids_file, marketplace, out, quiet, time_scale)
+        _spapi_pricing(ids_file, id_type, condition, marketplace, out, quiet, profile, time_scale)
         return
-    if api != "mws":
-        err.print(f"[red]error:[/red] --api must be mws or sp-api, not {api!r}")
-        raise typer.Exit(EXIT_USAGE)
-    _bulk("pricing", ids_file, id_type, marketplace, out, quiet, profile, time_scale)
+    _bulk("pricing", ids_file, id_type, marketplace, out, quiet, profile, time_scale, condition)
 
 
 def _spapi_pricing(
-    ids_file: Path, marketplace: str, out: Path | None, quiet: bool, time_scale: float | None
+    ids_path: Path,
+    id_type: str,
+    condition: str,
+    marketplace: str | None,
+    out: Path | None,
+    quiet: bool,
+    profile: str | None,
+    time_scale: float | None,
 ) -> None:
     """The pricing job through SP-API getCompetitivePricing (LWA credentials from the environment, or the
     embedded SP-API sandbox)."""
-    from mws_async.spapi.cli import run_spapi_pricing
+    from mws_async.spapi.cli import credentials_from_env, run_spapi_pricing
 
-    if not ids_file.is_file():
-        err.print(f"[red]error:[/red] {ids_file} is not a file")
-        raise typer.Exit(EXIT_USAGE)
+    id_type = _check_id_type(id_type, PRICED_ID_TYPES, "pricing --api sp-api")
+    scale = _check_time_scale(time_scale)
+    market = _check_marketplace(marketplace) or Marketplace.US
+    out = _check_out(out)
+    if profile is not None:
+        raise CLIUsageError(
+            "--profile holds MWS credentials; SP-API reads LWA_CLIENT_ID, LWA_CLIENT_SECRET and "
+            "SP_API_REFRESH_TOKEN from the environment"
+        )
+    stack_description()
+    credentials = credentials_from_env()
+    ids_file, total = _check_ids_file(ids_path, out, id_type)
+    title = f"pricing {id_type} ({condition}, SP-API)"
 
     async def run() -> int:
         stats = BulkStats()
-        writer = Writer(out)
-        progress = Progress(
-            TextColumn("[bold]{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            RateColumn(),
-            TimeRemainingColumn(),
-            console=err,
-            disable=quiet,
-        )
-        try:
-            with progress:
-                task = progress.add_task("pricing (SP-API)", total=_count_ids(ids_file))
+        with Writer(out) as writer, _bulk_progress(title, quiet) as progress:
+            task = progress.add_task(title, total=total)
 
-                def on_result(result: BulkResult[Any]) -> None:
-                    writer.write(pricing_row(result))
-                    progress.advance(task)
+            def on_result(result: BulkResult[Any]) -> None:
+                writer.write(pricing_row(result, condition))
+                progress.advance(task)
 
-                result = await run_spapi_pricing(
-                    _read_ids(ids_file),
-                    on_result,
-                    marketplace=marketplace,
-                    time_scale=time_scale,
-                    stats=stats,
-                    announce=None if quiet else (lambda line: err.print(f"[yellow]{line}[/yellow]")),
-                )
-        finally:
-            writer.close()
+            result = await run_spapi_pricing(
+                ids_file.ids(),
+                on_result,
+                credentials=credentials,
+                id_type="ASIN" if id_type == "ASIN" else "SellerSKU",
+                marketplace=market.country_code,
+                time_scale=scale,
+                stats=stats,
+                announce=None if quiet else _announce,
+            )
         summary = RunSummary(stats, result.elapsed, result.bound, result.requests, result.throttled)
         if not quiet:
             err.print(summary_table("pricing (SP-API getCompetitivePricing)", summary))
         return summary.exit_code
 
-    _finish(run)
+    _run(run)
 
 
 @app.command()
 def offers(
     ids_file: Annotated[Path, typer.Argument(help="One ASIN or SellerSKU per line")],
-    id_type: IdTypeOpt = "ASIN",
-    marketplace: MarketplaceOpt = "US",
+    id_type: PricedIdTypeOpt = "ASIN",
+    marketplace: MarketplaceOpt = None,
     out: OutOpt = None,
     quiet: QuietOpt = False,
     profile: Profile = None,
@@ -557,87 +1062,219 @@ def offers(
     _bulk("offers", ids_file, id_type, marketplace, out, quiet, profile, time_scale)
 
 
-def _parse_date(value: str) -> datetime:
+# --- orders
+
+
+def _parse_date(flag: str, value: str) -> datetime:
     try:
-        moment = datetime.fromisoformat(value)
+        moment = datetime.fromisoformat(value.strip())
     except ValueError:
-        err.print(f"[red]error:[/red] {value!r} is not an ISO date (e.g. 2025-01-31 or 2025-01-31T12:00:00Z)")
-        raise typer.Exit(EXIT_USAGE) from None
+        raise CLIUsageError(
+            f"{flag} {value!r} is not an ISO date (e.g. 2025-12-24 or 2025-12-24T12:00:00Z)"
+        ) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-@app.command()
+def _check_orders_window(since: str, until: str | None, now: datetime) -> tuple[datetime, datetime | None]:
+    """``--since``/``--until`` as ListOrders will accept them (its rules, in the flags' words)."""
+    after = _parse_date("--since", since)
+    before = _parse_date("--until", until) if until is not None else None
+    latest = now - ORDERS_CUTOFF
+    if after >= latest:
+        raise CLIUsageError(
+            f"--since {since} is in the future (ListOrders lists orders created up to 2 minutes ago)"
+        )
+    if before is not None:
+        if before <= after:
+            raise CLIUsageError(f"--until {until} must be later than --since {since}")
+        if before > latest:
+            raise CLIUsageError(
+                f"--until {until} is in the future; ListOrders lists orders created up to 2 minutes ago, "
+                "so leave --until out to list up to now"
+            )
+    return after, before
+
+
+def _check_statuses(values: list[str] | None) -> list[str] | None:
+    if not values:
+        return None
+    from mws_async.sections.orders import ORDER_STATUSES
+
+    known = sorted(ORDER_STATUSES)
+    statuses = [_check_choice("--status", v, known, "an OrderStatus") for v in values]
+    if ("Unshipped" in statuses) != ("PartiallyShipped" in statuses):
+        raise CLIUsageError(
+            "--status Unshipped and --status PartiallyShipped go together (the Orders API refuses one "
+            "without the other): give both"
+        )
+    return list(dict.fromkeys(statuses))
+
+
+@dataclass
+class _OrdersState:
+    """What an orders run has done so far (read by its progress column)."""
+
+    records: int = 0
+    pages: int = 0
+    through: datetime | None = None
+    started: float = field(default_factory=time.perf_counter)
+
+
+class _OrdersColumn(ProgressColumn):
+    def __init__(self, state: _OrdersState, client: Any) -> None:
+        super().__init__()
+        self._state, self._client = state, client
+
+    def render(self, task: Task) -> Text:
+        state = self._state
+        elapsed = time.perf_counter() - state.started
+        rate = state.records / elapsed if elapsed > 0 else 0.0
+        through = f" · through {state.through:%Y-%m-%d %H:%M}" if state.through else ""
+        wait = self._client.throttler.summary().total_wait
+        return Text(
+            f"{_plural(state.records, 'order')} · {_plural(state.pages, 'page')} · {rate:,.0f} records/s · "
+            f"quota wait {wait:,.1f} s{through}",
+            style="cyan",
+        )
+
+
+def _order_row(order: Any) -> dict[str, Any]:
+    total = order.order_total
+    return {
+        "amazon_order_id": order.amazon_order_id,
+        "purchase_date": order.purchase_date.isoformat() if order.purchase_date else None,
+        "order_status": order.order_status,
+        "fulfillment_channel": order.fulfillment_channel,
+        "order_total": str(total.amount) if total is not None else None,
+        "currency": total.currency_code if total is not None else None,
+        "items_shipped": order.number_of_items_shipped,
+        "items_unshipped": order.number_of_items_unshipped,
+        "marketplace_id": order.marketplace_id,
+    }
+
+
+_SPAN: Final = f"{SANDBOX_ORDERS_FROM:%Y-%m-%d} to {SANDBOX_ORDERS_TO:%Y-%m-%d}"
+
+
+@app.command(
+    help=(
+        "List orders (ListOrders + ListOrdersByNextToken) as JSONL or CSV.\n\n"
+        f"The embedded sandbox's orders were created {_SPAN} (UTC); e.g. --since {README_ORDERS_SINCE} "
+        "lists its last week in seconds. ListOrders returns 100 orders a page, 6 pages at once, then one a "
+        "minute (divided by --time-scale on the sandbox)."
+    )
+)
 def orders(
-    since: Annotated[str, typer.Option("--since", help="Orders created after this ISO date")],
-    until: Annotated[str | None, typer.Option("--until", help="...and before this ISO date")] = None,
-    status: Annotated[
-        list[str] | None, typer.Option("--status", help="OrderStatus filter (repeatable)")
+    since: Annotated[
+        str, typer.Option("--since", help="Orders created after this ISO date (UTC if no zone)")
+    ],
+    until: Annotated[
+        str | None, typer.Option("--until", help="...and before this ISO date (default: 2 minutes ago)")
     ] = None,
-    marketplace: MarketplaceOpt = "US",
+    status: Annotated[
+        list[str] | None,
+        typer.Option("--status", help="OrderStatus filter, repeatable (Unshipped needs PartiallyShipped)"),
+    ] = None,
+    marketplace: MarketplaceOpt = None,
     out: OutOpt = None,
     quiet: QuietOpt = False,
     profile: Profile = None,
     time_scale: ScaleOpt = None,
 ) -> None:
-    """List orders (ListOrders + ListOrdersByNextToken) as JSONL or CSV."""
-    created_after, created_before = _parse_date(since), _parse_date(until) if until else None
+    created_after, created_before = _check_orders_window(since, until, datetime.now(UTC))
+    statuses = _check_statuses(status)
+    scale = _check_time_scale(time_scale)
+    market = _check_marketplace(marketplace)
+    out = _check_out(out)
+    target = _mws_target(profile, market)
+    note = f"; its orders were created {_SPAN}"
 
     async def run() -> int:
-        async with open_session(profile, marketplace, time_scale, quiet) as session:
-            writer = Writer(out)
-            count = 0
-            try:
-                with Progress(
-                    TextColumn("[bold]orders"),
-                    MofNCompleteColumn(),
-                    ThrottleColumn(session.client),
-                    console=err,
-                    disable=quiet,
-                ) as progress:
-                    task = progress.add_task("orders", total=None)
-                    async for order in session.client.orders.list_orders(
-                        created_after=created_after, created_before=created_before, order_statuses=status
-                    ):
-                        total = order.order_total
-                        writer.write(
-                            {
-                                "amazon_order_id": order.amazon_order_id,
-                                "purchase_date": order.purchase_date.isoformat()
-                                if order.purchase_date
-                                else None,
-                                "order_status": order.order_status,
-                                "fulfillment_channel": order.fulfillment_channel,
-                                "order_total": str(total.amount) if total is not None else None,
-                                "currency": total.currency_code if total is not None else None,
-                                "items_shipped": order.number_of_items_shipped,
-                                "items_unshipped": order.number_of_items_unshipped,
-                                "marketplace_id": order.marketplace_id,
-                            }
-                        )
-                        count += 1
-                        progress.advance(task)
-            finally:
-                writer.close()
+        async with open_target(target, scale, quiet, note) as session:
+            client = session.client
+            state = _OrdersState()
+            before = client.throttler.summary()
+            listing = client.orders.list_orders(
+                created_after=created_after, created_before=created_before, order_statuses=statuses
+            )
+            columns = (
+                SpinnerColumn(),
+                TextColumn("[bold]orders"),
+                TimeElapsedColumn(),
+                _OrdersColumn(state, client),
+            )
+            with Writer(out) as writer, Progress(*columns, console=err, disable=quiet) as progress:
+                task = progress.add_task("orders", total=None)
+                async for page in listing.pages():
+                    state.pages += 1
+                    for order in page.records:
+                        writer.write(_order_row(order))
+                        state.records += 1
+                        if order.purchase_date is not None:
+                            state.through = order.purchase_date
+                    progress.update(task, completed=state.records)
+            elapsed = time.perf_counter() - state.started
+            after = client.throttler.summary()
             if not quiet:
-                err.print(f"{count:,} orders; {session.client.throttler.summary().requests} requests")
+                requests = after.requests - before.requests
+                bound = client.throttler.spec("Orders", "ListOrders").bound(requests, session.time_scale)
+                table = Table(title=f"orders since {since}", show_header=False, title_justify="left")
+                table.add_column(style="bold")
+                table.add_column(justify="right")
+                table.add_row("orders", f"{state.records:,}")
+                table.add_row("pages", f"{state.pages:,}")
+                table.add_row("requests", f"{requests:,}")
+                table.add_row("throttled responses", f"{after.throttled - before.throttled:,}")
+                table.add_row("quota wait", f"{after.total_wait - before.total_wait:,.2f} s")
+                table.add_row("records/s", f"{state.records / elapsed if elapsed > 0 else 0:,.1f}")
+                _bound_rows(table, elapsed, bound)
+                err.print(table)
             return EXIT_OK
 
-    _finish(run)
+    _run(run)
+
+
+# --- reports
+
+
+def _check_report_type(value: str, on_sandbox: bool) -> str:
+    from mws_async.sections.reports import REPORT_TYPES
+
+    key = "_" + value.strip().strip("_").upper() + "_"
+    known = {t.upper(): t for t in REPORT_TYPES}
+    if key in known:
+        return known[key]
+    if on_sandbox:
+        from mws_async.sandbox.handlers.reports import SANDBOX_REPORT_TYPES, accepts_report_type
+
+        if accepts_report_type(key):
+            return key
+        extra = f" (the sandbox also takes {', '.join(SANDBOX_REPORT_TYPES)})"
+    else:
+        extra = ""
+    close = difflib.get_close_matches(key, REPORT_TYPES, n=3, cutoff=0.75)
+    hint = f"did you mean {' or '.join(close)}? " if close else ""
+    raise CLIUsageError(f"unknown report type {value!r}; {hint}known types: {', '.join(REPORT_TYPES)}{extra}")
 
 
 @app.command()
 def report(
-    report_type: Annotated[str, typer.Argument(help="e.g. _GET_MERCHANT_LISTINGS_DATA_")],
+    report_type: Annotated[str, typer.Argument(help="e.g. _GET_MERCHANT_LISTINGS_DATA_ (any case)")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the report")],
-    marketplace: MarketplaceOpt = "US",
+    marketplace: MarketplaceOpt = None,
     quiet: QuietOpt = False,
     profile: Profile = None,
     time_scale: ScaleOpt = None,
 ) -> None:
     """Request a report, wait for it, and stream it to --out (Content-MD5 verified)."""
+    scale = _check_time_scale(time_scale)
+    market = _check_marketplace(marketplace)
+    _check_out(out)
+    target = _mws_target(profile, market)
+    report_type = _check_report_type(report_type, target.sandbox)
 
     async def run() -> int:
-        async with open_session(profile, marketplace, time_scale, quiet) as session:
+        async with open_target(target, scale, quiet) as session:
             with err.status(f"waiting for {report_type}...") if not quiet else _null():
                 result = await session.client.reports.request_and_download(report_type, out)
             if result is None:
@@ -648,7 +1285,7 @@ def report(
                 err.print(f"wrote {result.size:,} bytes to {result.path} (Content-MD5 {result.md5} verified)")
             return EXIT_OK
 
-    _finish(run)
+    _run(run)
 
 
 class _null:
@@ -659,41 +1296,117 @@ class _null:
         return None
 
 
-@app.command()
+# --- sandbox
+
+sandbox_app = typer.Typer(
+    cls=TyperGroup,
+    add_completion=False,
+    help="Serve the local MWS sandbox until interrupted (Ctrl+C); 'sandbox ids' prints ids it holds.",
+)
+app.add_typer(sandbox_app, name="sandbox")
+
+
+def _check_port(port: int) -> int:
+    if not 0 <= port <= 65535:
+        raise CLIUsageError(f"--port {port} is not a port; use 1-65535, or 0 for any free port")
+    if port == 0:
+        return port
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the sandbox binds
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise CLIUsageError(
+                    f"--port {port} is in use on 127.0.0.1; pick another, or --port 0 for any free port"
+                ) from None
+            raise CLIUsageError(f"--port {port}: cannot listen there ({exc.strerror or exc})") from None
+    return port
+
+
+@sandbox_app.callback(invoke_without_command=True)
 def sandbox(
+    ctx: typer.Context,
     port: Annotated[int, typer.Option("--port", "-p", help="Port on 127.0.0.1 (0 = any free port)")] = 8000,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the synthetic world")] = 0,
     time_scale: Annotated[float, typer.Option("--time-scale", help="Speed up every restore rate")] = 1.0,
 ) -> None:
-    """Serve the local MWS sandbox until interrupted."""
+    """Serve the local MWS sandbox until interrupted (Ctrl+C); the banner lists ids to try."""
+    if ctx.invoked_subcommand is not None:
+        return
     from mws_async.sandbox import serve
 
-    serve(port, seed=seed, time_scale=time_scale)
+    _check_time_scale(time_scale)
+    _check_port(port)
+    try:
+        serve(port, seed=seed, time_scale=time_scale)
+    except OSError as exc:  # lost a race for the port after the check
+        if exc.errno == errno.EADDRINUSE:
+            raise CLIUsageError(f"--port {port} is in use on 127.0.0.1; pick another") from None
+        raise
 
 
-@app.command()
-def demo(
-    ids: Annotated[int, typer.Option("--ids", help="How many ids to look up")] = 3000,
-    quick: Annotated[bool, typer.Option("--quick", help="A short run: 300 ids")] = False,
-    time_scale: Annotated[float, typer.Option("--time-scale", help="Sandbox time scale")] = 50.0,
-    out: OutOpt = None,
-    quiet: QuietOpt = False,
+@sandbox_app.command("ids")
+def sandbox_ids(
+    id_type: Annotated[
+        str,
+        typer.Option("--type", "-t", help="ASIN, SellerSKU, ISBN, UPC, EAN, JAN or GCID (any case)"),
+    ] = "ASIN",
+    count: Annotated[int, typer.Option("-n", "--count", help=f"How many (1-{MAX_SANDBOX_IDS:,})")] = 10,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the world (as 'sandbox --seed')")] = 0,
 ) -> None:
-    """Start a sandbox, look up generated ISBNs (some duplicated, some invalid) and compare the time with
-    the quota bound."""
+    """Print ids the sandbox's catalog holds, one per line."""
+    from mws_async.sandbox.world import ID_TYPES, World
 
+    id_type = _check_choice("--type", id_type, ID_TYPES, "an id type")
+    if not 1 <= count <= MAX_SANDBOX_IDS:
+        raise CLIUsageError(f"-n {count} must be between 1 and {MAX_SANDBOX_IDS:,}")
+    sys.stdout.write("\n".join(World(seed).sample_ids(id_type, count)) + "\n")
+
+
+# --- demo
+
+
+@app.command(
+    help=(
+        "Look up generated ISBNs on a fresh sandbox and compare the time with the quota bound.\n\n"
+        "2 % of the ids are invalid and 5 % duplicated, on purpose. Rows are not kept unless --out is given "
+        "(--out - writes JSONL to stdout); -q prints only the one-line result. Exit code: unlike the other "
+        "commands, the planted invalid ids are expected here: 0 when every id got the answer it should (each "
+        "valid ISBN found, each planted invalid one reported Invalid), 1 when some did not, 4 when requests "
+        "failed."
+    )
+)
+def demo(
+    ids: Annotated[int, typer.Option("--ids", help="How many valid ISBNs to look up")] = 3000,
+    quick: Annotated[bool, typer.Option("--quick", help="A short run: 300 ids")] = False,
+    time_scale: Annotated[float, typer.Option("--time-scale", help="Sandbox time scale")] = DEMO_TIME_SCALE,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", "-o", help="Also write the rows: results.jsonl or .csv, or '-' for JSONL on stdout"
+        ),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the one-line result")] = False,
+) -> None:
     if quick:
         ids = min(ids, 300)
+    if not 1 <= ids <= MAX_DEMO_IDS:
+        raise CLIUsageError(f"--ids {ids} must be between 1 and {MAX_DEMO_IDS:,}")
+    _check_time_scale(time_scale)
+    out = _check_out(out)
+    stack = stack_description()
 
     async def run() -> int:
         from mws_async.sandbox import Sandbox
 
         async with Sandbox(time_scale=time_scale) as sb:
             if not quiet:
-                err.print(f"[yellow]Embedded sandbox at {sb.base_url} (time scale {time_scale:g}×).[/yellow]")
+                _announce(f"Embedded sandbox at {sb.base_url} (time scale {time_scale:g}×); stack: {stack}.")
             valid = sb.world.sample_ids("ISBN", ids)
             bad = [sb.world.invalid_id("ISBN", k) for k in range(max(1, ids // 50))]
             stream = valid + bad + valid[: max(1, ids // 20)]  # invalid and duplicated ids too
+            title = f"demo: {ids:,} ISBNs"
             async with MWSClient(sb.credentials, base_url=sb.base_url, time_scale=time_scale) as client:
                 session = Session(client, sb, time_scale)
                 summary = await run_bulk_command(
@@ -703,18 +1416,31 @@ def demo(
                     lambda stats: client.products.lookup_many(stream, "ISBN", stats=stats),
                     ("Products", "GetMatchingProductForId"),
                     lookup_row,
-                    out or Path(os.devnull),
+                    out,
                     quiet,
-                    f"demo: {ids:,} ISBNs",
+                    title,
+                    discard_rows=out is None,
                 )
-            return EXIT_OK if summary.stats.failed == 0 else EXIT_FAILED
+        s = summary.stats
+        if not quiet:
+            err.print(summary_table(title, summary))
+        _say(
+            "",
+            f"demo: {ids:,} ids (+{len(bad):,} planted invalid, {s.duplicates:,} duplicates skipped): "
+            f"{s.success:,} found, {s.invalid:,} invalid, {s.client_errors:,} not found, "
+            f"{s.failed + s.server_errors:,} failed in {summary.elapsed:.2f} s "
+            f"(quota bound {summary.bound:.2f} s; {stack})",
+        )
+        if s.failed or s.server_errors:
+            return EXIT_FAILED
+        return EXIT_OK if s.success == len(valid) and s.invalid == len(bad) else EXIT_PARTIAL
 
-    raise typer.Exit(asyncio.run(run()))
+    _run(run)
 
 
 def main() -> None:
     """Console-script entry point."""
-    app()
+    app(prog_name="mws-async")
 
 
 if __name__ == "__main__":  # pragma: no cover - `python -m mws_async.cli`

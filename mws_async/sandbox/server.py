@@ -21,10 +21,10 @@ from mws_async.sandbox.buckets import Buckets
 from mws_async.sandbox.faults import Faults
 from mws_async.sandbox.registry import Registry, default_registry
 from mws_async.sandbox.requestlog import RequestLog
-from mws_async.sandbox.world import World
+from mws_async.sandbox.world import ID_TYPES, World
 from mws_async.throttle.quotas import QuotaTable
 
-__all__ = ["SANDBOX_ACCESS_KEY", "SANDBOX_SECRET_KEY", "SANDBOX_SELLER_ID", "Sandbox", "serve"]
+__all__ = ["SANDBOX_ACCESS_KEY", "SANDBOX_SECRET_KEY", "SANDBOX_SELLER_ID", "Sandbox", "banner", "serve"]
 
 # Public, fixed sandbox values: they open nothing but a local sandbox.
 SANDBOX_ACCESS_KEY: Final = "AKIASANDBOXDEVELOPER"
@@ -210,18 +210,36 @@ class Sandbox:
         await self.stop()
 
 
+def banner(sandbox: Sandbox, samples: int = 3) -> str:
+    """What ``mws-async sandbox`` prints once listening: where, the (public) credentials, the orders' date
+    span, a few ids of each type to try, and how to get more."""
+    creds = sandbox.credentials
+    world = sandbox.world
+    first, last = world.order_span
+    lines = [
+        f"MWS sandbox listening on {sandbox.base_url}  "
+        f"(seed {sandbox.seed}, time scale {sandbox.time_scale:g}x)",
+        f"  access key {creds.access_key}  secret key {SANDBOX_SECRET_KEY} (public sandbox value)  "
+        f"seller id {creds.seller_id}",
+        f"  orders: {world.order_count:,} created {first:%Y-%m-%d} to {last:%Y-%m-%d} (UTC), marketplace "
+        f"{', '.join(world.order_marketplaces)}",
+        "  ids to try:",
+    ]
+    width = max(len(t) for t in ID_TYPES)
+    lines += [f"    {t:<{width}}  {'  '.join(world.sample_ids(t, samples))}" for t in ID_TYPES]
+    lines.append(f"  more ids: mws-async sandbox ids --type ISBN -n 20 --seed {sandbox.seed}")
+    return "\n".join(lines) + "\n"
+
+
 def serve(port: int, host: str = "127.0.0.1", seed: int = 0, time_scale: float = 1.0) -> None:
-    """Run a sandbox in the foreground until interrupted (``mws-async sandbox --port N``)."""
+    """Run a sandbox in the foreground until interrupted (``mws-async sandbox --port N``); prints
+    :func:`banner` once listening."""
 
     async def main() -> None:
         sandbox = Sandbox(seed=seed, time_scale=time_scale, host=host, port=port)
         await sandbox.start(handle_signals=True)
         try:
-            creds = sandbox.credentials
-            sys.stdout.write(
-                f"MWS sandbox listening on {sandbox.base_url}  access key {creds.access_key}  "
-                f"secret key {SANDBOX_SECRET_KEY} (public sandbox value)  seller id {creds.seller_id}\n"
-            )
+            sys.stdout.write(banner(sandbox))
             sys.stdout.flush()
             await sandbox.wait()
         finally:

@@ -375,6 +375,11 @@ class World:
         self._order_index: tuple[list[int], list[int], list[int]] | None = None
         self._store: Store | None = None
 
+    @property
+    def order_span(self) -> tuple[datetime, datetime]:
+        """(earliest, latest) PurchaseDate of the world's orders: ``order_days`` days up to ``anchor``."""
+        return self.anchor - timedelta(days=self.order_days), self.anchor
+
     # --- per-seller state (reports, feeds, customers) ---------------------------------------------
     @property
     def store(self) -> Store:

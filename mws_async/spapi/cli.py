@@ -1,11 +1,12 @@
 """The SP-API side of ``mws-async pricing --api sp-api``: one function the command line calls.
 
-:func:`run_spapi_pricing` prices every id of a stream through SP-API (getCompetitivePricing, 20 ASINs per
-call, or getItemOffersBatch, 20 per batch), hands each :class:`~mws_async.bulk.BulkResult` to a callback
-and returns a :class:`SPAPIRunSummary`. Without credentials (arguments or the ``LWA_CLIENT_ID``,
-``LWA_CLIENT_SECRET``, ``SP_API_REFRESH_TOKEN`` [, ``SP_API_SELLING_PARTNER_ID``] environment variables) it
-serves an embedded SP-API sandbox on loopback, as the MWS commands do. Rows: competitive results have the
-attribute shape ``mws_async.cli.pricing_row`` reads (``result.product.competitive_pricing...``);
+:func:`run_spapi_pricing` prices every id of a stream through SP-API (getCompetitivePricing, 20 ASINs or
+SellerSKUs per call, or getItemOffersBatch, 20 ASINs per batch), hands each
+:class:`~mws_async.bulk.BulkResult` to a callback and returns a :class:`SPAPIRunSummary`. Without
+credentials (arguments or the ``LWA_CLIENT_ID``, ``LWA_CLIENT_SECRET``, ``SP_API_REFRESH_TOKEN``
+[, ``SP_API_SELLING_PARTNER_ID``] environment variables) it serves an embedded SP-API sandbox on loopback,
+as the MWS commands do. Rows: competitive results have the attribute shape ``mws_async.cli.pricing_row``
+reads (``result.product.competitive_pricing...``);
 :func:`offers_row` flattens getItemOffers results.
 """
 
@@ -13,17 +14,18 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import AsyncIterable, Callable, Iterable, Mapping
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Mapping
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
 from mws_async.bulk import BulkResult, BulkStats
-from mws_async.errors import ConfigurationError
+from mws_async.errors import ClientValidationError, ConfigurationError
 from mws_async.spapi.auth import LWACredentials
+from mws_async.spapi.bulk import ItemOutcome, run_spapi_bulk
 from mws_async.spapi.client import SPAPIClient
 from mws_async.spapi.models import GetOffersResult, ItemCondition
-from mws_async.spapi.operations import USAGE_PLANS
+from mws_async.spapi.operations import BATCH_LIMIT, USAGE_PLANS
 
 __all__ = [
     "ENV_CLIENT_ID",
@@ -31,6 +33,7 @@ __all__ = [
     "ENV_REFRESH_TOKEN",
     "ENV_SELLING_PARTNER_ID",
     "SPAPIRunSummary",
+    "competitive_pricing_by_sku",
     "credentials_from_env",
     "offers_row",
     "run_spapi_pricing",
@@ -43,6 +46,7 @@ ENV_SELLING_PARTNER_ID: Final = "SP_API_SELLING_PARTNER_ID"
 SANDBOX_TIME_SCALE: Final = 50.0
 
 Mode = Literal["competitive", "offers"]
+PricedIdType = Literal["ASIN", "SellerSKU"]
 
 
 def credentials_from_env(environ: Mapping[str, str] | None = None) -> LWACredentials | None:
@@ -104,11 +108,52 @@ def offers_row(result: BulkResult[Any]) -> dict[str, Any]:
     return row
 
 
+def competitive_pricing_by_sku(
+    client: SPAPIClient,
+    skus: Iterable[str] | AsyncIterable[str],
+    *,
+    marketplace_id: str | None = None,
+    concurrency: int = 2,
+    stats: BulkStats | None = None,
+) -> AsyncIterator[BulkResult[Any]]:
+    """getCompetitivePricing with ``ItemType=Sku`` for every distinct SellerSKU (20 per call), streamed like
+    ``client.pricing.competitive_pricing_many`` does for ASINs (``result`` is the per-SKU ``Price``)."""
+    market = marketplace_id or client.marketplace.marketplace_id
+
+    async def fetch(values: list[str]) -> dict[str, ItemOutcome]:
+        answer = await client.pricing.get_competitive_pricing(
+            skus=values, item_type="Sku", marketplace_id=market
+        )
+        out: dict[str, ItemOutcome] = {}
+        for price in answer.payload or []:
+            sku = price.seller_sku
+            if sku is None or sku in out:
+                continue
+            if price.ok:
+                out[sku] = ItemOutcome("Success", price)
+            else:
+                message = f"status {price.status} for SellerSKU {sku}"
+                out[sku] = ItemOutcome("ClientError", price, "InvalidInput", message)
+        return out
+
+    return run_spapi_bulk(
+        skus,
+        fetch,
+        chunk_size=BATCH_LIMIT,
+        id_type="SellerSKU",
+        concurrency=concurrency,
+        stats=stats,
+        item_retries=0,
+        seller_id=client.credentials.selling_partner_id,
+    )
+
+
 async def run_spapi_pricing(
     ids: Iterable[str] | AsyncIterable[str],
     on_result: Callable[[BulkResult[Any]], object],
     *,
     mode: Mode = "competitive",
+    id_type: PricedIdType = "ASIN",
     credentials: LWACredentials | None = None,
     marketplace: str = "US",
     base_url: str | None = None,
@@ -118,14 +163,21 @@ async def run_spapi_pricing(
     stats: BulkStats | None = None,
     announce: Callable[[str], object] | None = None,
 ) -> SPAPIRunSummary:
-    """Price every distinct ASIN of ``ids`` through SP-API; call ``on_result`` once per ASIN.
+    """Price every distinct id of ``ids`` through SP-API; call ``on_result`` once per id.
 
-    ``mode`` ``"competitive"`` uses getCompetitivePricing (results: :class:`~mws_async.spapi.models.Price`),
-    ``"offers"`` uses getItemOffersBatch with ``item_condition`` (results:
-    :class:`~mws_async.spapi.models.GetOffersResult`). Credentials: the argument, else the environment,
+    ``mode`` ``"competitive"`` uses getCompetitivePricing (results: :class:`~mws_async.spapi.models.Price`)
+    for ASINs or, with ``id_type="SellerSKU"``, SellerSKUs; ``"offers"`` uses getItemOffersBatch with
+    ``item_condition`` (ASINs only; results: :class:`~mws_async.spapi.models.GetOffersResult`). A
+    SellerSKU offers run is a :class:`~mws_async.errors.ClientValidationError` before anything starts.
+    Credentials: the argument, else the environment,
     else an embedded sandbox (``announce`` is called with one line saying so) at ``time_scale`` (default
     50). ``stats`` is filled live (for a progress bar).
     """
+    if id_type not in ("ASIN", "SellerSKU") or (id_type == "SellerSKU" and mode != "competitive"):
+        raise ClientValidationError(
+            "run_spapi_pricing",
+            [f"id_type {id_type!r} with mode {mode!r}: SellerSKUs are priced competitively"],
+        )
     creds = credentials or credentials_from_env()
     stats = stats if stats is not None else BulkStats()
     operation = "getCompetitivePricing" if mode == "competitive" else "getItemOffersBatch"
@@ -155,11 +207,12 @@ async def run_spapi_pricing(
         before = client.throttler.summary()
         started = time.perf_counter()
         pricing = client.pricing
-        stream = (
-            pricing.competitive_pricing_many(ids, stats=stats)
-            if mode == "competitive"
-            else pricing.item_offers_many(ids, item_condition, stats=stats)
-        )
+        if id_type == "SellerSKU":
+            stream = competitive_pricing_by_sku(client, ids, stats=stats)
+        elif mode == "competitive":
+            stream = pricing.competitive_pricing_many(ids, stats=stats)
+        else:
+            stream = pricing.item_offers_many(ids, item_condition, stats=stats)
         async for result in stream:
             on_result(result)
         elapsed = time.perf_counter() - started

@@ -18,6 +18,7 @@ from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Final
 
+from mws_async.identifiers import invalid_reason, normalize
 from mws_async.sandbox.handlers.common import count_list, list_values, marketplace, require, service_status
 from mws_async.sandbox.registry import CostFn, Registry, RequestContext, SectionSpec
 from mws_async.sandbox.render import (
@@ -381,6 +382,17 @@ def _list_cost(op: ListOperation) -> CostFn:
     return cost
 
 
+def _not_in_catalog(id_type: str, value: str) -> str:
+    """MWS's message said only "Invalid ISBN identifier ...", which reads as malformed; for a well-formed id
+    the sandbox adds that it is merely absent from its synthetic catalog, and where to find ids it holds."""
+    if id_type not in ID_TYPES or invalid_reason(normalize(value, id_type), id_type) is not None:
+        return ""
+    return (
+        f" (well-formed, but not in the sandbox's catalog: mws-async sandbox ids --type {esc(id_type)} "
+        "lists ids it holds)"
+    )
+
+
 def _list_handler(op: ListOperation) -> Callable[[RequestContext], bytes]:
     def handle(ctx: RequestContext) -> bytes:
         m = marketplace(ctx.params["MarketplaceId"])
@@ -397,7 +409,8 @@ def _list_handler(op: ListOperation) -> Callable[[RequestContext], bytes]:
                     f'<{op.name}Result {attrs} status="ClientError"><Error><Type>Sender</Type>'
                     f"<Code>InvalidParameterValue</Code>"
                     f"<Message>Invalid {esc(id_type)} identifier {esc(value)} "
-                    f"for marketplace {m.marketplace_id}</Message></Error></{op.name}Result>"
+                    f"for marketplace {m.marketplace_id}{_not_in_catalog(id_type, value)}</Message></Error>"
+                    f"</{op.name}Result>"
                 )
                 continue
             body = op.body(ctx, ctx.world.product(index), m, id_type)

@@ -17,6 +17,10 @@ Behaviour (see :mod:`mws_async.sandbox.store` for the per-seller state and its p
   request's StartDate and EndDate; ``INVENTORY`` types the FBA supply; ``_GET_SANDBOX_LARGE_REPORT_`` is
   ``size=<bytes>`` (ReportOptions, default 1 MiB) of synthetic rows generated chunk by chunk: its MD5 is
   computed in a first streaming pass and cached, so memory stays flat whatever the size.
+- RequestReport and ManageReportSchedule accept the documented report types
+  (:data:`mws_async.sections.reports.REPORT_TYPES`) and the sandbox's test types
+  (``_GET_SANDBOX_LARGE_REPORT_`` and any type containing ``NO_DATA`` or ``CANCEL``); any other is
+  ``InvalidParameterValue`` naming it, as MWS answered, instead of a listings report under a made-up name.
 """
 
 from __future__ import annotations
@@ -41,8 +45,18 @@ from mws_async.sandbox.render import SandboxError, el, envelope, invalid, missin
 from mws_async.sandbox.store import ReportRequest, SellerState, supply
 from mws_async.sandbox.tokens import decode_token, encode_token
 from mws_async.sandbox.world import World, format_amount
+from mws_async.sections.reports import REPORT_TYPES
 
-__all__ = ["LARGE_REPORT_TYPE", "NS", "REPORTS", "SCHEDULES", "register", "report_chunks"]
+__all__ = [
+    "LARGE_REPORT_TYPE",
+    "NS",
+    "REPORTS",
+    "SANDBOX_REPORT_TYPES",
+    "SCHEDULES",
+    "accepts_report_type",
+    "register",
+    "report_chunks",
+]
 
 NS: Final = "http://mws.amazonaws.com/doc/2009-01-01/"
 REPORTS: Final = SectionSpec(
@@ -57,6 +71,10 @@ SCHEDULES: Final = frozenset(
     }
 )  # fmt: skip
 LARGE_REPORT_TYPE: Final = "_GET_SANDBOX_LARGE_REPORT_"
+SANDBOX_REPORT_TYPES: Final = (LARGE_REPORT_TYPE, "_GET_SANDBOX_NO_DATA_", "_GET_SANDBOX_CANCEL_")
+"""Report types only the sandbox knows: a large synthetic report, and requests that end without data or
+cancelled (any type containing ``NO_DATA`` / ``CANCEL`` does the same)."""
+_KNOWN_TYPES: Final = frozenset(REPORT_TYPES) | frozenset(SANDBOX_REPORT_TYPES)
 CONTENT_TYPE: Final = "text/plain;charset=windows-1252"
 _CHUNK: Final = 256 * 1024
 _DEFAULT_LARGE: Final = 1 << 20
@@ -64,6 +82,18 @@ _MAX_LARGE: Final = 4 << 30
 
 
 # --- parameters ---------------------------------------------------------------------------------------
+def accepts_report_type(report_type: str) -> bool:
+    """Whether RequestReport / ManageReportSchedule take ``report_type`` (see the module docstring)."""
+    return report_type in _KNOWN_TYPES or "NO_DATA" in report_type or "CANCEL" in report_type
+
+
+def _report_type(params: Mapping[str, str]) -> str:
+    report_type = require(params, "ReportType")
+    if not accepts_report_type(report_type):
+        raise invalid(f"{report_type} is not a valid ReportType.")
+    return report_type
+
+
 def _ids(params: Mapping[str, str], prefix: str) -> list[str]:
     ids = list_values(params, prefix)
     if len(ids) > 100:
@@ -227,7 +257,7 @@ def _top(state: SellerState) -> int:
 # --- operations ---------------------------------------------------------------------------------------
 def _request_report(ctx: RequestContext) -> bytes:
     p = ctx.params
-    report_type = require(p, "ReportType")
+    report_type = _report_type(p)
     start, end = date_param(p, "StartDate"), date_param(p, "EndDate")
     if start and end and end < start:
         raise invalid("EndDate must be later than StartDate.")
@@ -341,7 +371,7 @@ def _render_schedule(report_type: str, schedule: str, when: datetime) -> str:
 
 def _manage_report_schedule(ctx: RequestContext) -> bytes:
     p = ctx.params
-    report_type = require(p, "ReportType")
+    report_type = _report_type(p)
     schedule = require(p, "Schedule")
     if schedule not in SCHEDULES:
         raise invalid(f"{schedule} is not a valid Schedule.")
