@@ -27,6 +27,7 @@ from mws_async.sections.feeds import (
     SUBMIT_FEED,
 )
 from mws_async.sections.finances import LIST_FINANCIAL_EVENT_GROUPS, LIST_FINANCIAL_EVENTS
+from mws_async.sections.inventory import LIST_INVENTORY_SUPPLY
 from mws_async.sections.orders import GET_ORDER, LIST_ORDER_ITEMS_BY_NEXT_TOKEN, LIST_ORDERS
 from mws_async.sections.products import (
     GET_COMPETITIVE_PRICING_FOR_ASIN,
@@ -235,6 +236,7 @@ def test_a_lowercase_asin_is_sent_upper_case() -> None:
         (GET_LOWEST_PRICED_OFFERS_FOR_ASIN, {"asin": None, "item_condition": "New"}, "asin is required"),
         (GET_PRODUCT_CATEGORIES_FOR_ASIN, {"asin": 1234567890}, "1234567890 (int) is not a string id"),
         (GET_MATCHING_PRODUCT, {"asins": ["B00EXAMPLE", "B00"]}, "'B00' is not an ASIN"),
+        (LIST_INVENTORY_SUPPLY, {"seller_skus": ["s" * 41]}, "is longer than 40 characters"),
     ],
 )
 def test_every_id_parameter_is_checked(operation: Operation, args: dict[str, Any], fragment: str) -> None:

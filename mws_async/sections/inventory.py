@@ -25,7 +25,7 @@ LIST_INVENTORY_SUPPLY, LIST_INVENTORY_SUPPLY_BY_NEXT_TOKEN = paginated(
     INVENTORY,
     "ListInventorySupply",
     (
-        Param("seller_skus", "SellerSkus.member", "list", max_items=50),
+        Param("seller_skus", "SellerSkus.member", "list", max_items=50, id_type="SellerSKU"),
         Param("query_start", "QueryStartDateTime", "datetime"),
         Param("response_group", "ResponseGroup", choices=frozenset({"Basic", "Detailed"})),
         Param("marketplace_id", "MarketplaceId"),
