@@ -3,9 +3,16 @@ per distinct id, streamed as they complete (or in input order).
 
 Memory stays bounded for millions of ids: input is consumed lazily, at most ``window`` distinct ids are
 in flight or buffered at once, and only the set of ids already seen (for de-duplication) grows with the
-input. An id that fails validation (check digit, shape) becomes an ``Invalid`` result without a request;
-a chunk that still fails after the transport's retries becomes ``Failed`` results for its ids. The
-iterator never stops half-way and never drops an id.
+input. An id that fails validation (check digit, shape) becomes an ``Invalid`` result without a
+request, and so does anything that is not a string (``None``, an int, bytes, any object: its result's
+``id`` is the value's ``repr``, e.g. ``"None"`` or ``"123"``); a chunk that still fails after the
+transport's retries becomes ``Failed`` results for its ids. The iterator never stops half-way and never
+drops an id.
+
+Settings are checked when a helper is called, before any id is read: an unknown id type (accepted in any
+case otherwise), a ``concurrency``, ``window`` or ``chunk_size`` that is not a positive int, or ``ids``
+that is a single string or not iterable at all raise :class:`~mws_async.errors.ClientValidationError`.
+An exception raised by the caller's own id iterator propagates unchanged.
 
 Several sellers (a list of credentials) work side by side on one shared queue of chunks, each through its
 own throttle buckets, so their quotas add up.
@@ -18,15 +25,26 @@ from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, I
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final, Generic, Literal, TypeVar
 
-from mws_async.errors import MWSResponseError
-from mws_async.identifiers import invalid_reason, normalize
+from mws_async.errors import ClientValidationError, MWSResponseError
+from mws_async.identifiers import EXAMPLE_IDS, check, describe, resolve_id_type
 from mws_async.operations import Operation
 
 if TYPE_CHECKING:
     from mws_async.client import MWSClient
     from mws_async.credentials import Credentials
 
-__all__ = ["BulkResult", "BulkStats", "BulkTarget", "Chunk", "Emit", "Worker", "run_bulk", "stream_bulk"]
+__all__ = [
+    "BulkResult",
+    "BulkStats",
+    "BulkTarget",
+    "Chunk",
+    "Emit",
+    "Worker",
+    "check_ids_input",
+    "check_settings",
+    "run_bulk",
+    "stream_bulk",
+]
 
 T = TypeVar("T")
 Status = Literal["Success", "ClientError", "ServerError", "Invalid", "Failed"]
@@ -38,8 +56,9 @@ _END: Final = object()
 class BulkResult(Generic[T]):
     """The outcome for one distinct input id.
 
-    ``id`` is the input as given (whitespace trimmed); ``sent`` the normalized form sent to MWS (hyphens
-    removed from ISBN/UPC/EAN/JAN). ``status`` is MWS's per-id status (``Success``, ``ClientError``,
+    ``id`` is the input as given (whitespace trimmed), or for a non-string input its ``repr`` (``"None"``,
+    ``"123"``); ``sent`` the normalized form sent to MWS (hyphens removed from ISBN/UPC/EAN/JAN, ASINs
+    uppercased), None for an ``Invalid`` id. ``status`` is MWS's per-id status (``Success``, ``ClientError``,
     ``ServerError``), ``Invalid`` (rejected before sending) or ``Failed`` (its request failed after retries).
     ``result`` is the per-id model.
     """
@@ -102,13 +121,36 @@ class BulkTarget:
     """Id of one per-id result; None for single-id operations whose whole result belongs to the id."""
 
 
-async def _iterate(ids: Iterable[str] | AsyncIterable[str]) -> AsyncIterator[str]:
+async def _iterate(ids: Iterable[Any] | AsyncIterable[Any]) -> AsyncIterator[Any]:
     if isinstance(ids, AsyncIterable):
         async for value in ids:
             yield value
     else:
         for value in ids:
             yield value
+
+
+def check_settings(operation: str, **settings: object) -> None:
+    """Each of ``settings`` (``concurrency=8``, ``window=...``) must be a positive int (not a bool), else a
+    :class:`~mws_async.errors.ClientValidationError` for ``operation`` naming every bad one."""
+    problems = [
+        f"{name}={describe(value)} must be a positive int"
+        for name, value in settings.items()
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0
+    ]
+    if problems:
+        raise ClientValidationError(operation, problems)
+
+
+def check_ids_input(operation: str, ids: object) -> None:
+    """``ids`` must be an iterable (or async iterable) of ids, not one string: checked before reading it."""
+    if isinstance(ids, (str, bytes, bytearray)):
+        raise ClientValidationError(
+            operation,
+            [f"ids must be an iterable of ids, not a single {type(ids).__name__}; wrap it in a list"],
+        )
+    if not isinstance(ids, (Iterable, AsyncIterable)):
+        raise ClientValidationError(operation, [f"ids must be an iterable of ids, got {type(ids).__name__}"])
 
 
 def _error_fields(item: Any) -> tuple[str | None, str | None]:
@@ -133,8 +175,8 @@ Worker = Callable[[Chunk, Emit], Awaitable[None]]
 """Processes one chunk and emits exactly one :class:`BulkResult` per id of it (never raises)."""
 
 
-async def stream_bulk(
-    ids: Iterable[str] | AsyncIterable[str],
+def stream_bulk(
+    ids: Iterable[Any] | AsyncIterable[Any],
     *,
     id_type: str,
     chunk_size: int,
@@ -146,9 +188,38 @@ async def stream_bulk(
     """The pipeline every bulk helper shares: read ids lazily, de-duplicate, validate (``Invalid`` results
     without a request), chunk, hand chunks to ``workers`` (one task each), and yield one result per
     distinct id as they complete or, with ``ordered``, in input order. At most ``window`` distinct ids are
-    in flight or buffered at once."""
-    window = max(window, chunk_size * 2)
-    stats = stats if stats is not None else BulkStats()
+    in flight or buffered at once (never fewer than two chunks).
+
+    Its settings are checked here, when it is called (see the module docstring); ``id_type`` may be given
+    in any case. Any input value yields a result: a non-string is ``Invalid`` (its ``repr`` as ``id``, one
+    result per distinct ``repr``).
+    """
+    canonical = resolve_id_type(id_type, "bulk")
+    check_settings("bulk", chunk_size=chunk_size, window=window)
+    check_ids_input("bulk", ids)
+    if not workers:
+        raise ClientValidationError("bulk", ["a bulk run needs at least one worker (concurrency >= 1)"])
+    return _stream(
+        ids,
+        id_type=canonical,
+        chunk_size=chunk_size,
+        workers=list(workers),
+        ordered=ordered,
+        window=max(window, chunk_size * 2),
+        stats=stats if stats is not None else BulkStats(),
+    )
+
+
+async def _stream(
+    ids: Iterable[Any] | AsyncIterable[Any],
+    *,
+    id_type: str,
+    chunk_size: int,
+    workers: list[Worker],
+    ordered: bool,
+    window: int,
+    stats: BulkStats,
+) -> AsyncIterator[BulkResult[Any]]:
     results: asyncio.Queue[BulkResult[Any] | BaseException | object] = asyncio.Queue()
     chunks: asyncio.Queue[Chunk | None] = asyncio.Queue(maxsize=max(2, len(workers)))
     permits = asyncio.Semaphore(window)
@@ -156,34 +227,40 @@ async def stream_bulk(
 
     async def produce() -> None:
         seen: set[str] = set()
+        seen_other: set[str] = set()  # non-string inputs, by repr: never confused with a string id
         pending: Chunk = []
         index = 0
         try:
             async for raw in _iterate(ids):
-                given = raw.strip()
-                value = normalize(given, id_type)
-                if value in seen:
+                checked = check(raw, id_type)
+                if checked.value is None:
+                    key, keys = checked.given, seen_other
+                else:
+                    key, keys = checked.value, seen
+                if key in keys:
                     stats.duplicates += 1
                     continue
-                seen.add(value)
+                keys.add(key)
                 if permits.locked() and pending:
                     # Never sit on a partial chunk while waiting for room: its results are what frees room.
                     await chunks.put(pending)
                     pending = []
                 await permits.acquire()
                 stats.distinct += 1
-                reason = invalid_reason(value, id_type)
-                if reason is not None:
-                    results.put_nowait(BulkResult(given, index, "Invalid", None, "InvalidIdentifier", reason))
+                if checked.reason is not None or checked.value is None:
+                    reason = checked.reason or "not an id"
+                    results.put_nowait(
+                        BulkResult(checked.given, index, "Invalid", None, "InvalidIdentifier", reason)
+                    )
                 else:
-                    pending.append((index, given, value))
+                    pending.append((index, checked.given, checked.value))
                     if len(pending) >= chunk_size:
                         await chunks.put(pending)
                         pending = []
                 index += 1
             if pending:
                 await chunks.put(pending)
-        except Exception as exc:  # the input itself failed: surface it to the consumer
+        except Exception as exc:  # the caller's own input failed: surface it to the consumer unchanged
             results.put_nowait(exc)
             return
         stats.input_done = True
@@ -242,7 +319,18 @@ def run_bulk(
 
     ``concurrency`` is the number of requests in flight per seller (the throttler sets the pace; this only
     needs to cover latency); ``window`` bounds the distinct ids in flight or buffered.
+
+    Everything but the ids is checked now, before any id is read: the settings, the id type, and the fixed
+    arguments of ``target`` (built once with an example id), so a bad argument is one
+    :class:`~mws_async.errors.ClientValidationError` here instead of a ``Failed`` result for every id.
     """
+    action = target.operation.action
+    check_settings(action, concurrency=concurrency, window=window, chunk_size=target.chunk_size)
+    id_type = resolve_id_type(target.id_type, action)
+    check_ids_input(action, ids)
+    example = EXAMPLE_IDS[id_type]
+    probe = {**target.fixed, target.id_param: example if target.result_id is None else [example]}
+    target.operation.build(probe, default_marketplace=client.marketplace.marketplace_id)
     stats = stats if stats is not None else BulkStats()
     sellers: list[Credentials | None] = list(credentials) if credentials else [None]
 
@@ -284,7 +372,7 @@ def run_bulk(
     workers = [worker_for(creds) for creds in sellers for _ in range(concurrency)]
     return stream_bulk(
         ids,
-        id_type=target.id_type,
+        id_type=id_type,
         chunk_size=target.chunk_size,
         workers=workers,
         ordered=ordered,

@@ -13,18 +13,22 @@ All argument problems are found before anything is sent and reported together in
 from __future__ import annotations
 
 import enum
+import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from functools import cached_property
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from mws_async import xml
 from mws_async.errors import ClientValidationError, UnexpectedResponseError
+from mws_async.identifiers import ID_SHAPES, ID_TYPES, canonical_id_type
+from mws_async.identifiers import check as check_id
+from mws_async.identifiers import describe as describe_value
 from mws_async.transport import MWSRequest, MWSResponse, Section
 
 __all__ = [
@@ -34,6 +38,7 @@ __all__ = [
     "Param",
     "ParamKind",
     "WireParams",
+    "as_instant",
     "format_datetime",
 ]
 
@@ -56,9 +61,20 @@ class Param:
     """How one Python argument becomes wire parameters.
 
     ``wire`` is the parameter name, or for lists the prefix before ``.N`` (``"IdList.Id"`` gives
-    ``IdList.Id.1``…). ``choices`` restricts values (enums); ``max_items``/``min_items`` bound lists;
-    ``pattern`` is a regular expression every string value must match; ``marketplace`` marks a
-    parameter that defaults to the client's marketplace.
+    ``IdList.Id.1``…). ``choices`` restricts values (enums; ``fold_case`` accepts them in any case and
+    sends the canonical spelling); ``max_items``/``min_items`` bound lists; ``pattern`` is a regular
+    expression every string value must match; ``marketplace`` marks a parameter that defaults to the
+    client's marketplace.
+
+    General rules: a string value (scalar or list item) is a ``str`` (or an int), never blank
+    (``allow_empty`` lifts that) and valid Unicode; a bool is accepted only by ``bool`` parameters;
+    ``decimal`` and nested amounts are finite (no NaN, no infinity).
+
+    ``id_type`` makes the values product ids of that type, checked and normalized by
+    :func:`mws_async.identifiers.check` exactly as the bulk helpers check them (``id_type_from`` names the
+    argument holding the id type instead). ``after`` names the argument that starts the range this datetime
+    ends: a start later than its end is refused. For ``struct_list`` items, ``required_keys`` must be
+    present and ``id_keys = (type key, value key)`` are an id type (one of ``id_types``) and an id.
     """
 
     name: str
@@ -73,77 +89,329 @@ class Param:
     max_value: int | None = None
     marketplace: bool = False
     describe: str = ""
+    id_type: str | None = None
+    id_type_from: str | None = None
+    fold_case: bool = False
+    after: str | None = None
+    allow_empty: bool = False
+    required_keys: tuple[str, ...] = ()
+    id_keys: tuple[str, str] | None = None
+    id_types: frozenset[str] | None = None
 
     def check_scalar(self, value: Any, problems: list[str]) -> str | None:
         """Validate and render one scalar value, or record a problem."""
         if isinstance(value, enum.Enum):
             value = value.value
         kind = self.kind
-        if kind == "bool" or isinstance(value, bool):
-            if not isinstance(value, bool):
-                problems.append(f"{self.name}={value!r} must be a bool")
-                return None
-            return "true" if value else "false"
+        if kind == "bool":
+            if isinstance(value, bool):
+                return "true" if value else "false"
+            problems.append(f"{self.name}={_show(value)} must be a bool")
+            return None
         if kind == "datetime":
-            if isinstance(value, datetime):
-                if value.tzinfo is None:
-                    problems.append(
-                        f"{self.name}={value.isoformat()} is a naive datetime; give it a timezone"
-                    )
-                    return None
-                return format_datetime(value)
-            if isinstance(value, date):
-                return format_datetime(value)
-            problems.append(f"{self.name}={value!r} must be a datetime")
-            return None
+            return self._datetime(value, problems)
         if kind == "int":
-            if not isinstance(value, int):
-                problems.append(f"{self.name}={value!r} must be an int")
-                return None
-            if (self.min_value is not None and value < self.min_value) or (
-                self.max_value is not None and value > self.max_value
-            ):
-                problems.append(f"{self.name}={value} is outside {self.min_value}..{self.max_value}")
-                return None
-            return str(value)
+            return self._int(value, problems)
         if kind == "decimal":
-            if not isinstance(value, (int, Decimal, str)) or isinstance(value, bool):
-                problems.append(f"{self.name}={value!r} must be a Decimal, int or numeric string")
+            return self._decimal(value, problems)
+        return self._text(value, problems)
+
+    def _datetime(self, value: Any, problems: list[str]) -> str | None:
+        if isinstance(value, datetime):
+            if _offset(value) is None:
+                problems.append(f"{self.name}={_iso(value)} is a naive datetime; give it a timezone")
                 return None
-            return str(value)
-        text = str(value)
-        if self.choices is not None and text not in self.choices:
-            problems.append(f"{self.name}={text!r} is not one of {', '.join(sorted(self.choices))}")
+            try:
+                return format_datetime(value)
+            except (OverflowError, ValueError):
+                problems.append(f"{self.name}={_iso(value)} is outside the range of UTC datetimes")
+                return None
+        if isinstance(value, date):
+            return format_datetime(value)
+        problems.append(f"{self.name}={_show(value)} must be a datetime")
+        return None
+
+    def _int(self, value: Any, problems: list[str]) -> str | None:
+        if isinstance(value, bool) or not isinstance(value, int):
+            problems.append(f"{self.name}={_show(value)} must be an int")
             return None
-        if self.pattern is not None and not re.fullmatch(self.pattern, text):
-            what = self.describe or f"the pattern {self.pattern}"
-            problems.append(f"{self.name}={text!r} does not match {what}")
+        if (self.min_value is not None and value < self.min_value) or (
+            self.max_value is not None and value > self.max_value
+        ):
+            problems.append(f"{self.name}={_show(value)} is outside {self.min_value}..{self.max_value}")
+            return None
+        text = _int_text(value)
+        if text is None:
+            problems.append(f"{self.name}={_show(value)} is too large to send")
+        return text
+
+    def _decimal(self, value: Any, problems: list[str]) -> str | None:
+        if isinstance(value, bool) or not isinstance(value, (int, Decimal, str)):
+            problems.append(f"{self.name}={_show(value)} must be a Decimal, int or numeric string")
+            return None
+        if isinstance(value, str):
+            text: str | None = str.strip(str.__str__(value))
+        elif isinstance(value, int):
+            text = _int_text(value)
+        else:
+            text = str(value)
+        try:
+            number = Decimal(text) if text is not None else None
+        except ArithmeticError:  # decimal.InvalidOperation: not a number at all
+            number = None
+        if number is None:
+            problems.append(f"{self.name}={_show(value)} is not a number")
+            return None
+        if not number.is_finite():
+            problems.append(f"{self.name}={_show(value)} is not a finite number")
             return None
         return text
 
+    def _text(self, value: Any, problems: list[str]) -> str | None:
+        if isinstance(value, bool) or not isinstance(value, (str, int)):
+            problems.append(f"{self.name}={_show(value)} must be a string, got {type(value).__name__}")
+            return None
+        # A str subclass is read as the plain string it holds (its own methods are never called).
+        text = str.__str__(value) if isinstance(value, str) else _int_text(value)
+        if text is None:
+            problems.append(f"{self.name}={_show(value)} is too large to send")
+            return None
+        if not self.allow_empty and not text.strip():
+            problems.append(f"{self.name} is empty")
+            return None
+        if not _encodable(text):
+            problems.append(f"{self.name}={_show(text)} cannot be sent (not valid Unicode)")
+            return None
+        if self.choices is not None:
+            chosen = self._choice(text)
+            if chosen is None:
+                problems.append(f"{self.name}={_show(text)} is not one of {', '.join(sorted(self.choices))}")
+                return None
+            text = chosen
+        if self.pattern is not None and not re.fullmatch(self.pattern, text):
+            what = self.describe or f"the pattern {self.pattern}"
+            problems.append(f"{self.name}={_show(text)} does not match {what}")
+            return None
+        return text
+
+    def _choice(self, text: str) -> str | None:
+        choices = self.choices or frozenset()
+        if text in choices:
+            return text
+        if self.fold_case:
+            folded = text.strip().casefold()
+            for choice in choices:
+                if choice.casefold() == folded:
+                    return choice
+        return None
+
+    def check_ids(self, values: Sequence[Any], id_type: str, problems: list[str]) -> list[str] | None:
+        """Check ``values`` as ids of ``id_type`` with the bulk helpers' rules; the normalized values, or
+        None after recording one problem naming every bad id as given and the expected shape."""
+        rendered: list[str] = []
+        reasons: list[str] = []
+        for value in values:
+            checked = check_id(value, id_type)
+            if checked.reason is not None:
+                reasons.append(checked.reason)
+            elif checked.value is not None:
+                rendered.append(checked.value)
+        if reasons:
+            problems.append(f"{self.name}: {_with_shape('; '.join(reasons), id_type)}")
+            return None
+        return rendered
+
+    def check_struct(self, item: Any, index: int, problems: list[str]) -> Mapping[str, Any] | None:
+        """One ``struct_list`` item as a mapping in wire names: required keys present, its id (``id_keys``)
+        checked and normalized; None (after recording the problem) when it is not a mapping at all."""
+        where = f"{self.name}[{index}]"
+        if isinstance(item, BaseModel):
+            try:
+                item = item.model_dump(by_alias=True, exclude_none=True)
+            except Exception as exc:  # a model holding values pydantic cannot dump
+                problems.append(f"{where} could not be read ({type(exc).__name__})")
+                return None
+        if not isinstance(item, Mapping):
+            problems.append(f"{where} must be a mapping of wire names, got {type(item).__name__}")
+            return None
+        if not self.required_keys and self.id_keys is None:
+            return item
+        try:
+            data = dict(item)
+        except Exception as exc:  # a broken Mapping implementation
+            problems.append(f"{where} could not be read ({type(exc).__name__})")
+            return None
+        missing = [key for key in self.required_keys if data.get(key) is None]
+        if missing:
+            problems.append(f"{where}: missing {', '.join(missing)}")
+        if self.id_keys is not None:
+            self._struct_id(data, where, problems)
+        return data
+
+    def _struct_id(self, data: dict[str, Any], where: str, problems: list[str]) -> None:
+        type_key, value_key = self.id_keys or ("", "")
+        raw_type, raw_value = data.get(type_key), data.get(value_key)
+        if raw_type is None:
+            return
+        allowed = self.id_types or frozenset(ID_TYPES)
+        canonical = canonical_id_type(raw_type)
+        if canonical is None or canonical not in allowed:
+            problems.append(
+                f"{where}: {type_key}={_show(raw_type)} is not one of {', '.join(sorted(allowed))}"
+            )
+            return
+        data[type_key] = canonical
+        if raw_value is None:
+            return
+        checked = check_id(raw_value, canonical)
+        if checked.reason is not None:
+            problems.append(f"{where}: {value_key}: {_with_shape(checked.reason, canonical)}")
+        else:
+            data[value_key] = checked.value
+
 
 WireParams = dict[str, str]
+_MAX_DEPTH: Final = 12
+"""Deepest nesting of a structure parameter (deeper is refused rather than recursed into)."""
 
 
-def _flatten(prefix: str, value: Any, out: WireParams, problems: list[str], name: str) -> None:
-    """Flatten nested mappings / models into dotted wire names (``A.B.C``)."""
-    if isinstance(value, BaseModel):
-        value = value.model_dump(by_alias=True, exclude_none=True)
-    if isinstance(value, Mapping):
-        for key, inner in value.items():
-            if inner is not None:
-                _flatten(f"{prefix}.{key}" if prefix else str(key), inner, out, problems, name)
+def _show(value: object) -> str:
+    return describe_value(value)
+
+
+def _with_shape(reasons: str, id_type: str) -> str:
+    shape = ID_SHAPES.get(id_type, "")
+    return reasons if not shape or shape in reasons else f"{reasons} (expected {shape})"
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates: signing would fail later, untyped
+        return False
+    return True
+
+
+def _int_text(value: int) -> str | None:
+    try:
+        return int.__repr__(value)
+    except ValueError:  # beyond sys.get_int_max_str_digits()
+        return None
+
+
+def _offset(value: datetime) -> timedelta | None:
+    try:
+        return value.utcoffset()
+    except Exception:  # a tzinfo whose utcoffset() fails gives no usable offset
+        return None
+
+
+def _when(value: object) -> str:
+    try:
+        return format_datetime(value) if isinstance(value, date) else _show(value)
+    except (OverflowError, ValueError):
+        return _show(value)
+
+
+def _iso(value: datetime | date) -> str:
+    try:
+        return value.isoformat()
+    except Exception:  # a tzinfo that fails while formatting
+        return _show(value)
+
+
+def as_instant(value: object) -> datetime | None:
+    """An aware datetime to compare range bounds with: an aware datetime as is, a date as its UTC midnight;
+    None for anything else (a naive datetime is reported on its own and cannot be compared)."""
+    if isinstance(value, datetime):
+        return value if _offset(value) is not None else None
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day, tzinfo=UTC)
+    return None
+
+
+def _flatten(
+    prefix: str,
+    value: Any,
+    out: WireParams,
+    problems: list[str],
+    name: str,
+    depth: int = 0,
+    inside: frozenset[int] = frozenset(),
+) -> None:
+    """Flatten nested mappings / models into dotted wire names (``A.B.C``). ``inside`` holds the ids of
+    the mappings being flattened, so a structure that contains itself is refused, not recursed into."""
+    if depth > _MAX_DEPTH:
+        problems.append(f"{name}: {prefix} is nested more than {_MAX_DEPTH} levels deep")
         return
-    if isinstance(value, bool):
-        out[prefix] = "true" if value else "false"
-    elif isinstance(value, datetime):
-        out[prefix] = format_datetime(value)
-    elif isinstance(value, enum.Enum):
-        out[prefix] = str(value.value)
-    elif isinstance(value, (str, int, Decimal, float)):
-        out[prefix] = str(value)
+    if isinstance(value, enum.Enum):
+        _flatten(prefix, value.value, out, problems, name, depth + 1, inside)
+        return
+    if isinstance(value, BaseModel):
+        try:
+            value = value.model_dump(by_alias=True, exclude_none=True)
+        except Exception as exc:  # a model holding values pydantic cannot dump
+            problems.append(f"{name}: {prefix} could not be read ({type(exc).__name__})")
+            return
+    if isinstance(value, Mapping):
+        if id(value) in inside:
+            problems.append(f"{name}: {prefix} contains itself")
+            return
+        inside = inside | {id(value)}
+        try:
+            entries = list(value.items())
+        except Exception as exc:  # a broken Mapping implementation
+            problems.append(f"{name}: {prefix} could not be read ({type(exc).__name__})")
+            return
+        for key, inner in entries:
+            if inner is None:
+                continue
+            if not isinstance(key, str) or not key.strip():
+                problems.append(f"{name}: key {_show(key)} under {prefix or name} is not a wire name")
+                continue
+            key = str.__str__(key)
+            _flatten(f"{prefix}.{key}" if prefix else key, inner, out, problems, name, depth + 1, inside)
+        return
+    rendered = _leaf(value)
+    if isinstance(rendered, _Refused):
+        problems.append(f"{name}: {prefix}={_show(value)} {rendered.reason}")
     else:
-        problems.append(f"{name}: cannot send {type(value).__name__} at {prefix}")
+        out[prefix] = rendered
+
+
+@dataclass(frozen=True, slots=True)
+class _Refused:
+    reason: str
+
+
+def _leaf(value: Any) -> str | _Refused:
+    """The wire text of one leaf of a structure, or why it cannot be sent."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        if _offset(value) is None:
+            return _Refused("is a naive datetime; give it a timezone")
+        try:
+            return format_datetime(value)
+        except (OverflowError, ValueError):
+            return _Refused("is outside the range of UTC datetimes")
+    if isinstance(value, date):
+        return format_datetime(value)
+    if isinstance(value, str):
+        text = str.__str__(value)
+        if not text.strip():
+            return _Refused("is empty")
+        return text if _encodable(text) else _Refused("cannot be sent (not valid Unicode)")
+    if isinstance(value, int):
+        number = _int_text(value)
+        return number if number is not None else _Refused("is too large to send")
+    if isinstance(value, (Decimal, float)):
+        if isinstance(value, Decimal) and not value.is_finite():
+            return _Refused("is not a finite number")
+        if isinstance(value, float) and not math.isfinite(value):
+            return _Refused("is not a finite number")
+        return str(value)
+    return _Refused(f"cannot be sent ({type(value).__name__})")
 
 
 class Pagination:
@@ -246,13 +514,20 @@ class Operation:
         self, args: Mapping[str, Any], *, default_marketplace: str | None = None
     ) -> tuple[WireParams, int]:
         """Validate ``args`` and render wire parameters; returns ``(params, items)`` where ``items`` is the
-        length of the cost list (1 when the operation is per request)."""
+        length of the cost list (1 when the operation is per request).
+
+        Whatever the values, the only exception is one :class:`~mws_async.errors.ClientValidationError`
+        listing every problem; nothing is sent (and no quota spent) for arguments that fail.
+        """
         problems: list[str] = []
-        unknown = sorted(set(args) - set(self._params_by_name))
+        known = self._params_by_name
+        unknown = sorted(k if isinstance(k, str) else _show(k) for k in args if k not in known)
         if unknown:
             problems.append(f"unknown argument(s) {', '.join(unknown)}")
         out: WireParams = {}
         items = 1
+        # The values the cross-parameter rules see: as given, with lists read once into real lists.
+        seen: dict[str, Any] = {}
         for param in self.params:
             value = args.get(param.name)
             if value is None and param.marketplace and default_marketplace is not None:
@@ -261,59 +536,127 @@ class Operation:
                 if param.required:
                     problems.append(f"{param.name} is required")
                 continue
-            if param.kind in ("list", "struct_list"):
-                values = self._as_sequence(param, value, problems)
-                if values is None:
-                    continue
-                count = len(values)
-                if param.max_items is not None and count > param.max_items:
-                    problems.append(
-                        f"{param.name} has {count} values; {self.action} accepts at most {param.max_items} "
-                        f"({param.wire}.1..{param.max_items}); split the list"
-                    )
-                    continue
-                if count < max(param.min_items, 1 if param.required else 0):
-                    problems.append(f"{param.name} needs at least {max(param.min_items, 1)} value(s)")
-                    continue
-                if param.kind == "list":
-                    bad: list[str] = []
-                    for index, item in enumerate(values, 1):
-                        local: list[str] = []
-                        rendered = param.check_scalar(item, local)
-                        if rendered is None:
-                            bad.append(repr(item))
-                        else:
-                            out[f"{param.wire}.{index}"] = rendered
-                    if bad:
-                        what = param.describe or (
-                            f"one of {', '.join(sorted(param.choices))}"
-                            if param.choices
-                            else "the expected format"
-                        )
-                        problems.append(f"{param.name}: invalid value(s) {', '.join(bad)} (expected {what})")
-                else:
-                    for index, item in enumerate(values, 1):
-                        _flatten(f"{param.wire}.{index}", item, out, problems, param.name)
-                if param.name == self.cost_param:
-                    items = count
-            elif param.kind == "struct":
-                _flatten(param.wire, value, out, problems, param.name)
-            else:
-                rendered = param.check_scalar(value, problems)
-                if rendered is not None:
-                    out[param.wire] = rendered
-        for check in self.checks:
-            problems.extend(check(args))
+            seen[param.name] = value
+            try:
+                count = self._render(param, value, args, out, problems, seen)
+            except Exception as exc:  # a value that defeats every specific check must still be typed
+                problems.append(f"{param.name}: {_show(value)} could not be read ({type(exc).__name__})")
+                continue
+            if count is not None and param.name == self.cost_param:
+                items = count
+        problems.extend(self._range_problems(seen))
+        for rule in self.checks:
+            try:
+                problems.extend(rule(seen))
+            except Exception as exc:  # a rule meeting a value already reported above
+                problems.append(f"arguments could not be checked together ({type(exc).__name__})")
         if problems:
             raise ClientValidationError(self.action, problems)
         return out, items
 
+    def _render(
+        self,
+        param: Param,
+        value: Any,
+        args: Mapping[str, Any],
+        out: WireParams,
+        problems: list[str],
+        seen: dict[str, Any],
+    ) -> int | None:
+        """Render one argument into ``out``; the number of values for a list (None otherwise or on error)."""
+        id_type = self._id_type_of(param, args)
+        if param.kind not in ("list", "struct_list"):
+            if param.kind == "struct":
+                _flatten(param.wire, value, out, problems, param.name)
+                return None
+            if id_type is not None:
+                ids = param.check_ids([value], id_type, problems)
+                rendered = ids[0] if ids else None
+            else:
+                rendered = param.check_scalar(value, problems)
+            if rendered is not None:
+                out[param.wire] = rendered
+            return None
+        values = self._as_sequence(param, value, problems)
+        if values is None:
+            return None
+        seen[param.name] = values
+        count = len(values)
+        if param.max_items is not None and count > param.max_items:
+            problems.append(
+                f"{param.name} has {count} values; {self.action} accepts at most {param.max_items} "
+                f"({param.wire}.1..{param.max_items}); split the list"
+            )
+            return None
+        if count < max(param.min_items, 1 if param.required else 0):
+            problems.append(f"{param.name} needs at least {max(param.min_items, 1)} value(s)")
+            return None
+        if param.kind == "struct_list":
+            for index, item in enumerate(values, 1):
+                struct = param.check_struct(item, index, problems)
+                if struct is not None:
+                    _flatten(f"{param.wire}.{index}", struct, out, problems, param.name)
+            return count
+        if id_type is not None:
+            ids = param.check_ids(values, id_type, problems)
+            for index, text in enumerate(ids or (), 1):
+                out[f"{param.wire}.{index}"] = text
+            return count
+        bad: list[str] = []
+        for index, item in enumerate(values, 1):
+            rendered = param.check_scalar(item, [])
+            if rendered is None:
+                bad.append(_show(item))
+            else:
+                out[f"{param.wire}.{index}"] = rendered
+        if bad:
+            what = param.describe or (
+                f"one of {', '.join(sorted(param.choices))}" if param.choices else "non-empty strings"
+            )
+            problems.append(f"{param.name}: invalid value(s) {', '.join(bad)} (expected {what})")
+        return count
+
+    @staticmethod
+    def _id_type_of(param: Param, args: Mapping[str, Any]) -> str | None:
+        """The id type of an id parameter (None when it takes no ids, or its id type argument is itself
+        invalid: that problem is reported on its own)."""
+        if param.id_type is not None:
+            return param.id_type
+        if param.id_type_from is not None:
+            return canonical_id_type(args.get(param.id_type_from))
+        return None
+
+    def _range_problems(self, seen: Mapping[str, Any]) -> list[str]:
+        """Every ``after`` rule: the start of a range may not be later than its end."""
+        problems: list[str] = []
+        for param in self.params:
+            if param.after is None:
+                continue
+            start, end = seen.get(param.after), seen.get(param.name)
+            first, last = as_instant(start), as_instant(end)
+            if first is None or last is None:
+                continue
+            try:
+                reversed_range = first > last
+            except (OverflowError, ValueError):  # offsets pushing a bound past datetime's range
+                continue
+            if reversed_range:
+                problems.append(
+                    f"{param.after} ({_when(start)}) is after {param.name} ({_when(end)}); "
+                    f"give a {param.after} no later than {param.name}"
+                )
+        return problems
+
     @staticmethod
     def _as_sequence(param: Param, value: Any, problems: list[str]) -> list[Any] | None:
-        if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        if isinstance(value, (str, bytes, bytearray, Mapping)) or not isinstance(value, Iterable):
             problems.append(f"{param.name} must be a list, got {type(value).__name__}")
             return None
-        return list(value)
+        try:
+            return list(value)
+        except Exception as exc:  # an iterable that fails while being read
+            problems.append(f"{param.name}: the values could not be read ({type(exc).__name__})")
+            return None
 
     def request(
         self,

@@ -3,11 +3,16 @@ helpers that turn a paginated operation into its ByNextToken twin."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from mws_async.credentials import Credentials
-from mws_async.errors import OutcomeUnknownError, UnexpectedResponseError
+from mws_async.errors import (
+    ClientValidationError,
+    ConfigurationError,
+    OutcomeUnknownError,
+    UnexpectedResponseError,
+)
 from mws_async.marketplaces import Marketplace
 from mws_async.operations import Operation, Pagination, Param
 from mws_async.pagination import Paginator
@@ -16,7 +21,15 @@ from mws_async.transport import Section, check_before_retrying
 if TYPE_CHECKING:
     from mws_async.client import MWSClient
 
-__all__ = ["SectionClient", "answered", "exactly_one", "not_together", "paginated", "service_status"]
+__all__ = [
+    "SectionClient",
+    "answered",
+    "as_list",
+    "exactly_one",
+    "not_together",
+    "paginated",
+    "service_status",
+]
 
 T = TypeVar("T")
 
@@ -40,6 +53,35 @@ def answered(value: T | None, operation: Operation, what: str) -> T:
     )
 
 
+def as_list(values: Any, operation: Operation, name: str) -> Any:
+    """An iterable argument read once into a list (a listing may send its filters again, e.g. to recover
+    from a corrupted NextToken). None, a string, a mapping or a non-iterable is passed through unchanged:
+    the operation refuses it with a typed error naming the parameter. An iterable that fails while being
+    read is a :class:`~mws_async.errors.ClientValidationError` for ``operation``."""
+    if (
+        values is None
+        or isinstance(values, (str, bytes, bytearray, Mapping))
+        or not isinstance(values, Iterable)
+    ):
+        return values
+    try:
+        return list(values)
+    except Exception as exc:  # the caller's iterable failed part-way: its values cannot be trusted
+        problem = f"{name}: the values could not be read ({type(exc).__name__})"
+    raise ClientValidationError(operation.action, [problem])
+
+
+def _resolve_marketplace(marketplace: object) -> str:
+    """The MarketplaceId of a :class:`Marketplace`, country code or MarketplaceId; anything else is a
+    :class:`~mws_async.errors.ConfigurationError` (as an unknown code is)."""
+    if not isinstance(marketplace, (Marketplace, str)):
+        kind = type(marketplace).__name__
+        raise ConfigurationError(
+            f"a marketplace is a Marketplace, a country code or a MarketplaceId, not {kind}"
+        )
+    return Marketplace.resolve(marketplace).marketplace_id
+
+
 class SectionClient:
     """Base of the section objects (``client.products``, ``client.orders`` ...)."""
 
@@ -55,14 +97,18 @@ class SectionClient:
     def _marketplace_id(self, marketplace: Marketplace | str | None) -> str:
         if marketplace is None:
             return self._client.marketplace.marketplace_id
-        return Marketplace.resolve(marketplace).marketplace_id
+        return _resolve_marketplace(marketplace)
 
     def _marketplace_ids(self, marketplaces: Any) -> list[str] | None:
         if marketplaces is None:
             return None
         if isinstance(marketplaces, (str, Marketplace)):
             marketplaces = [marketplaces]
-        return [Marketplace.resolve(m).marketplace_id for m in marketplaces]
+        if not isinstance(marketplaces, Iterable):
+            raise ConfigurationError(
+                f"marketplaces must be a marketplace or a list of them, got {type(marketplaces).__name__}"
+            )
+        return [_resolve_marketplace(m) for m in marketplaces]
 
     async def _call(self, operation: Operation, **args: Any) -> Any:
         return await self._client.call(

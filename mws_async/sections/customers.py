@@ -15,7 +15,7 @@ from mws_async.models.customers import (
 )
 from mws_async.operations import Operation, Param
 from mws_async.pagination import Paginator
-from mws_async.sections.base import SectionClient, paginated, service_status
+from mws_async.sections.base import SectionClient, as_list, paginated, service_status
 from mws_async.transport import Section
 
 __all__ = ["CUSTOMERS", "CustomersSection"]
@@ -33,7 +33,7 @@ LIST_CUSTOMERS, LIST_CUSTOMERS_BY_NEXT_TOKEN = paginated(
         Param("marketplace_id", "MarketplaceId"),
         Param("date_range_type", "DateRangeType", choices=frozenset({"AssociatedDate", "LastUpdatedDate"})),
         Param("date_range_start", "DateRangeStart", "datetime"),
-        Param("date_range_end", "DateRangeEnd", "datetime"),
+        Param("date_range_end", "DateRangeEnd", "datetime", after="date_range_start"),
     ),
     ListCustomersResult,
     mode="more_results",
@@ -84,7 +84,9 @@ class CustomersSection(SectionClient):
     ) -> list[Customer]:
         """GetCustomersForCustomerId: up to 20 customers by id."""
         result: GetCustomersForCustomerIdResult = await self._call(
-            GET_CUSTOMERS_FOR_CUSTOMER_ID, customer_ids=list(customer_ids), marketplace_id=marketplace_id
+            GET_CUSTOMERS_FOR_CUSTOMER_ID,
+            customer_ids=as_list(customer_ids, GET_CUSTOMERS_FOR_CUSTOMER_ID, "customer_ids"),
+            marketplace_id=marketplace_id,
         )
         return result.customer_list
 

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any, Final
 
 from mws_async import xml
-from mws_async.errors import UnexpectedResponseError
+from mws_async.errors import ClientValidationError, UnexpectedResponseError
 from mws_async.marketplaces import Marketplace
 from mws_async.models.feeds import (
     FEEDS_FORCE_LIST,
@@ -29,7 +29,7 @@ from mws_async.models.feeds import (
 )
 from mws_async.operations import Operation, Param
 from mws_async.pagination import Paginator
-from mws_async.sections.base import SectionClient, answered, paginated
+from mws_async.sections.base import SectionClient, answered, as_list, paginated
 from mws_async.transfer import DownloadResult, charset_of, download_to_path, peek, prepare_feed_body, spooled
 from mws_async.transport import Section
 
@@ -45,7 +45,7 @@ _IDS = Param("feed_submission_ids", "FeedSubmissionIdList.Id", "list", max_items
 _TYPES = Param("feed_types", "FeedTypeList.Type", "list")
 _STATUSES = Param("statuses", "FeedProcessingStatusList.Status", "list", choices=FEED_STATUSES)
 _FROM = Param("submitted_from", "SubmittedFromDate", "datetime")
-_TO = Param("submitted_to", "SubmittedToDate", "datetime")
+_TO = Param("submitted_to", "SubmittedToDate", "datetime", after="submitted_from")
 
 SUBMIT_FEED: Final = Operation(
     FEEDS,
@@ -115,23 +115,34 @@ class FeedsSection(SectionClient):
         content_type: str | None = None,
     ) -> FeedSubmissionInfo:
         """SubmitFeed. ``body`` is bytes, a file path or an async byte iterator (spooled once to compute the
-        MD5 in a streaming pass). Retried only when MWS said the feed was not processed."""
+        MD5 in a streaming pass). Retried only when MWS said the feed was not processed.
+
+        The arguments are checked before the body is read, and an empty body (``b""``, an empty file, an
+        iterator yielding nothing) is refused before anything is sent: both are
+        :class:`~mws_async.errors.ClientValidationError`."""
+        args = {
+            k: v
+            for k, v in {
+                "feed_type": feed_type,
+                "marketplace_ids": self._marketplace_ids(marketplaces),
+                "purge_and_replace": purge_and_replace,
+                "feed_options": feed_options,
+            }.items()
+            if v is not None
+        }
+        SUBMIT_FEED.build(args, default_marketplace=self._client.marketplace.marketplace_id)
         prepared = await prepare_feed_body(body)
+        if prepared.size == 0:
+            prepared.discard()
+            raise ClientValidationError(
+                SUBMIT_FEED.action, ["the feed body is empty; MWS would reject it, so nothing was sent"]
+            )
         try:
             if content_type is None:
                 content_type = feed_content_type(await peek(prepared), self._client.marketplace)
             result: SubmitFeedResult = await self._client.send_with_body(
                 SUBMIT_FEED,
-                {
-                    k: v
-                    for k, v in {
-                        "feed_type": feed_type,
-                        "marketplace_ids": self._marketplace_ids(marketplaces),
-                        "purge_and_replace": purge_and_replace,
-                        "feed_options": feed_options,
-                    }.items()
-                    if v is not None
-                },
+                args,
                 body=prepared.factory(),
                 content_type=content_type,
                 extra_params={"ContentMD5Value": prepared.md5},
@@ -156,10 +167,10 @@ class FeedsSection(SectionClient):
         return self._paginate(
             GET_FEED_SUBMISSION_LIST,
             next_token=next_token,
-            feed_submission_ids=_opt(feed_submission_ids),
+            feed_submission_ids=as_list(feed_submission_ids, GET_FEED_SUBMISSION_LIST, "feed_submission_ids"),
             max_count=max_count,
-            feed_types=_opt(feed_types),
-            statuses=_opt(statuses),
+            feed_types=as_list(feed_types, GET_FEED_SUBMISSION_LIST, "feed_types"),
+            statuses=as_list(statuses, GET_FEED_SUBMISSION_LIST, "statuses"),
             submitted_from=submitted_from,
             submitted_to=submitted_to,
         )
@@ -175,8 +186,8 @@ class FeedsSection(SectionClient):
         """GetFeedSubmissionCount."""
         result: GetFeedSubmissionCountResult = await self._call(
             GET_FEED_SUBMISSION_COUNT,
-            feed_types=_opt(feed_types),
-            statuses=_opt(statuses),
+            feed_types=as_list(feed_types, GET_FEED_SUBMISSION_COUNT, "feed_types"),
+            statuses=as_list(statuses, GET_FEED_SUBMISSION_COUNT, "statuses"),
             submitted_from=submitted_from,
             submitted_to=submitted_to,
         )
@@ -193,8 +204,8 @@ class FeedsSection(SectionClient):
         """CancelFeedSubmissions (only feeds not yet started can be cancelled)."""
         return await self._call(  # type: ignore[no-any-return]
             CANCEL_FEED_SUBMISSIONS,
-            feed_submission_ids=_opt(feed_submission_ids),
-            feed_types=_opt(feed_types),
+            feed_submission_ids=as_list(feed_submission_ids, CANCEL_FEED_SUBMISSIONS, "feed_submission_ids"),
+            feed_types=as_list(feed_types, CANCEL_FEED_SUBMISSIONS, "feed_types"),
             submitted_from=submitted_from,
             submitted_to=submitted_to,
         )
@@ -227,7 +238,3 @@ class FeedsSection(SectionClient):
                 ) from None
         text = data.decode(charset_of(download.content_type, "windows-1252"), errors="replace")
         return processing_report_from_text(text)
-
-
-def _opt(values: Iterable[str] | None) -> list[str] | None:
-    return list(values) if values is not None else None

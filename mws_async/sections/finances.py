@@ -37,7 +37,7 @@ LIST_FINANCIAL_EVENT_GROUPS, LIST_FINANCIAL_EVENT_GROUPS_BY_NEXT_TOKEN = paginat
     "ListFinancialEventGroups",
     (
         Param("started_after", "FinancialEventGroupStartedAfter", "datetime", required=True),
-        Param("started_before", "FinancialEventGroupStartedBefore", "datetime"),
+        Param("started_before", "FinancialEventGroupStartedBefore", "datetime", after="started_after"),
         _PAGE,
     ),
     ListFinancialEventGroupsResult,
@@ -52,7 +52,7 @@ LIST_FINANCIAL_EVENTS, LIST_FINANCIAL_EVENTS_BY_NEXT_TOKEN = paginated(
         Param("amazon_order_id", "AmazonOrderId"),
         Param("financial_event_group_id", "FinancialEventGroupId"),
         Param("posted_after", "PostedAfter", "datetime"),
-        Param("posted_before", "PostedBefore", "datetime"),
+        Param("posted_before", "PostedBefore", "datetime", after="posted_after"),
         _PAGE,
     ),
     ListFinancialEventsResult,

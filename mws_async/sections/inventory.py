@@ -10,7 +10,7 @@ from mws_async.models.common import ServiceStatus
 from mws_async.models.inventory import INVENTORY_FORCE_LIST, InventorySupply, ListInventorySupplyResult
 from mws_async.operations import Param
 from mws_async.pagination import Paginator
-from mws_async.sections.base import SectionClient, exactly_one, paginated, service_status
+from mws_async.sections.base import SectionClient, as_list, exactly_one, paginated, service_status
 from mws_async.transport import Section
 
 __all__ = ["INVENTORY", "InventorySection"]
@@ -25,7 +25,7 @@ LIST_INVENTORY_SUPPLY, LIST_INVENTORY_SUPPLY_BY_NEXT_TOKEN = paginated(
     INVENTORY,
     "ListInventorySupply",
     (
-        Param("seller_skus", "SellerSkus.member", "list", max_items=50),
+        Param("seller_skus", "SellerSkus.member", "list", max_items=50, id_type="SellerSKU"),
         Param("query_start", "QueryStartDateTime", "datetime"),
         Param("response_group", "ResponseGroup", choices=frozenset({"Basic", "Detailed"})),
         Param("marketplace_id", "MarketplaceId"),
@@ -55,7 +55,7 @@ class InventorySection(SectionClient):
         return self._paginate(
             LIST_INVENTORY_SUPPLY,
             next_token=next_token,
-            seller_skus=list(seller_skus) if seller_skus is not None else None,
+            seller_skus=as_list(seller_skus, LIST_INVENTORY_SUPPLY, "seller_skus"),
             query_start=query_start,
             response_group=response_group,
             marketplace_id=marketplace_id,

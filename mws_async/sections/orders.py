@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
+from enum import Enum
 from typing import Any, Final
 
 from mws_async.models.common import ServiceStatus
@@ -15,9 +16,16 @@ from mws_async.models.orders import (
     Order,
 )
 from mws_async.models.orders import OrderItem as OrderItem
-from mws_async.operations import Operation, Param
+from mws_async.operations import Operation, Param, as_instant
 from mws_async.pagination import Paginator
-from mws_async.sections.base import SectionClient, exactly_one, not_together, paginated, service_status
+from mws_async.sections.base import (
+    SectionClient,
+    as_list,
+    exactly_one,
+    not_together,
+    paginated,
+    service_status,
+)
 from mws_async.transport import Section
 
 __all__ = ["FULFILLMENT_CHANNELS", "ORDERS", "ORDER_STATUSES", "PAYMENT_METHODS", "OrdersSection"]
@@ -43,7 +51,11 @@ ORDER_ID: Final = r"\d{3}-\d{7}-\d{7}"
 
 
 def _unshipped_together(args: Mapping[str, Any]) -> list[str]:
-    statuses = set(args.get("order_statuses") or ())
+    given = args.get("order_statuses")
+    if not isinstance(given, list):  # absent, or not a list: that problem is reported on its own
+        return []
+    values = (s.value if isinstance(s, Enum) else s for s in given)
+    statuses = {v for v in values if isinstance(v, str)}
     if ("Unshipped" in statuses) != ("PartiallyShipped" in statuses):
         return ["order_statuses: Unshipped and PartiallyShipped must be requested together"]
     return []
@@ -54,7 +66,9 @@ def _before_after(before: str, after: str) -> Any:
         b, a = args.get(before), args.get(after)
         if b is not None and a is None:
             return [f"{before} requires {after}"]
-        if isinstance(a, datetime) and isinstance(b, datetime) and b <= a:
+        # Naive datetimes and non-dates are reported on their own; only comparable bounds are compared.
+        end, start = as_instant(b), as_instant(a)
+        if end is not None and start is not None and end <= start:
             return [f"{before} must be later than {after}"]
         return []
 
@@ -158,9 +172,9 @@ class OrdersSection(SectionClient):
             created_before=created_before,
             last_updated_after=last_updated_after,
             last_updated_before=last_updated_before,
-            order_statuses=list(order_statuses) if order_statuses is not None else None,
-            fulfillment_channels=list(fulfillment_channels) if fulfillment_channels is not None else None,
-            payment_methods=list(payment_methods) if payment_methods is not None else None,
+            order_statuses=as_list(order_statuses, LIST_ORDERS, "order_statuses"),
+            fulfillment_channels=as_list(fulfillment_channels, LIST_ORDERS, "fulfillment_channels"),
+            payment_methods=as_list(payment_methods, LIST_ORDERS, "payment_methods"),
             buyer_email=buyer_email,
             seller_order_id=seller_order_id,
             max_results_per_page=max_results_per_page,
@@ -168,7 +182,9 @@ class OrdersSection(SectionClient):
 
     async def get_order(self, amazon_order_ids: Sequence[str]) -> list[Order]:
         """GetOrder: up to 50 orders by AmazonOrderId (unknown ids are absent from the result)."""
-        result: GetOrderResult = await self._call(GET_ORDER, amazon_order_ids=list(amazon_order_ids))
+        result: GetOrderResult = await self._call(
+            GET_ORDER, amazon_order_ids=as_list(amazon_order_ids, GET_ORDER, "amazon_order_ids")
+        )
         return result.orders
 
     def list_order_items(

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping, Seq
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 from mws_async.bulk import BulkResult, BulkStats, BulkTarget, run_bulk
+from mws_async.identifiers import resolve_id_type
 from mws_async.marketplaces import Marketplace
 from mws_async.models.common import ServiceStatus
 from mws_async.models.products import (
@@ -18,7 +19,7 @@ from mws_async.models.products import (
     ProductsForIdResult,
 )
 from mws_async.operations import Operation, Param
-from mws_async.sections.base import SectionClient
+from mws_async.sections.base import SectionClient, as_list
 from mws_async.transport import Section
 
 __all__ = [
@@ -49,10 +50,20 @@ ASIN_PATTERN: Final = r"[A-Z0-9]{10}"
 BULK_PER_ITEM_CHUNK: Final = 10
 """Ids per request in the bulk helpers for the 20-item operations (half their 20-item bucket)."""
 _MARKETPLACE = Param("marketplace_id", "MarketplaceId", required=True, marketplace=True)
-_ASINS = Param(
-    "asins", "ASINList.ASIN", "list", required=True, max_items=20, pattern=ASIN_PATTERN, describe="10 A-Z/0-9"
+# Id parameters are checked (and normalized) with the bulk helpers' rules: see mws_async.identifiers.
+_ASINS = Param("asins", "ASINList.ASIN", "list", required=True, max_items=20, id_type="ASIN")
+_SKUS = Param(
+    "seller_skus", "SellerSKUList.SellerSKU", "list", required=True, max_items=20, id_type="SellerSKU"
 )
-_SKUS = Param("seller_skus", "SellerSKUList.SellerSKU", "list", required=True, max_items=20)
+_FEES_REQUEST_KEYS: Final = (
+    "MarketplaceId",
+    "IdType",
+    "IdValue",
+    "IsAmazonFulfilled",
+    "Identifier",
+    "PriceToEstimateFees",
+)
+"""Keys every FeesEstimateRequest needs (``Shipping`` and ``Points`` inside the price may be omitted)."""
 _CONDITION = Param("item_condition", "ItemCondition", choices=ITEM_CONDITIONS)
 _OFFER_CONDITION = Param("item_condition", "ItemCondition", required=True, choices=OFFER_ITEM_CONDITIONS)
 
@@ -72,22 +83,14 @@ LIST_MATCHING_PRODUCTS: Final = _op(
 )
 GET_MATCHING_PRODUCT: Final = _per_id(
     "GetMatchingProduct",
-    Param(
-        "asins",
-        "ASINList.ASIN",
-        "list",
-        required=True,
-        max_items=10,
-        pattern=ASIN_PATTERN,
-        describe="10 A-Z/0-9",
-    ),
+    Param("asins", "ASINList.ASIN", "list", required=True, max_items=10, id_type="ASIN"),
 )
 GET_MATCHING_PRODUCT_FOR_ID: Final = _op(
     "GetMatchingProductForId",
     (
         _MARKETPLACE,
-        Param("id_type", "IdType", required=True, choices=ID_TYPES),
-        Param("ids", "IdList.Id", "list", required=True, max_items=5),
+        Param("id_type", "IdType", required=True, choices=ID_TYPES, fold_case=True),
+        Param("ids", "IdList.Id", "list", required=True, max_items=5, id_type_from="id_type"),
     ),
     ProductsForIdResult,
     many=True,
@@ -103,7 +106,7 @@ GET_LOWEST_OFFER_LISTINGS_FOR_ASIN: Final = _per_id(
 )
 GET_LOWEST_PRICED_OFFERS_FOR_SKU: Final = _op(
     "GetLowestPricedOffersForSKU",
-    (_MARKETPLACE, Param("seller_sku", "SellerSKU", required=True), _OFFER_CONDITION),
+    (_MARKETPLACE, Param("seller_sku", "SellerSKU", required=True, id_type="SellerSKU"), _OFFER_CONDITION),
     LowestPricedOffersResult,
     alternate=LowestPricedOffersResult.from_error_response,
 )
@@ -111,7 +114,7 @@ GET_LOWEST_PRICED_OFFERS_FOR_ASIN: Final = _op(
     "GetLowestPricedOffersForASIN",
     (
         _MARKETPLACE,
-        Param("asin", "ASIN", required=True, pattern=ASIN_PATTERN, describe="10 A-Z/0-9"),
+        Param("asin", "ASIN", required=True, id_type="ASIN"),
         _OFFER_CONDITION,
     ),
     LowestPricedOffersResult,
@@ -126,6 +129,9 @@ GET_MY_FEES_ESTIMATE: Final = _op(
             "struct_list",
             required=True,
             max_items=20,
+            required_keys=_FEES_REQUEST_KEYS,
+            id_keys=("IdType", "IdValue"),
+            id_types=frozenset({"ASIN", "SellerSKU"}),
         ),
     ),
     GetMyFeesEstimateResult,
@@ -139,12 +145,12 @@ GET_MY_PRICE_FOR_ASIN: Final = _per_id(
 )
 GET_PRODUCT_CATEGORIES_FOR_SKU: Final = _op(
     "GetProductCategoriesForSKU",
-    (_MARKETPLACE, Param("seller_sku", "SellerSKU", required=True)),
+    (_MARKETPLACE, Param("seller_sku", "SellerSKU", required=True, id_type="SellerSKU")),
     ProductCategoriesResult,
 )
 GET_PRODUCT_CATEGORIES_FOR_ASIN: Final = _op(
     "GetProductCategoriesForASIN",
-    (_MARKETPLACE, Param("asin", "ASIN", required=True, pattern=ASIN_PATTERN, describe="10 A-Z/0-9")),
+    (_MARKETPLACE, Param("asin", "ASIN", required=True, id_type="ASIN")),
     ProductCategoriesResult,
 )
 GET_SERVICE_STATUS: Final = _op("GetServiceStatus", (), ServiceStatus)
@@ -174,6 +180,7 @@ OPERATIONS: Final[Mapping[str, Operation]] = {
 MarketplaceArg = Marketplace | str | None
 Ids = Iterable[str] | AsyncIterable[str]
 AsinOrSku = Literal["ASIN", "SellerSKU"]
+_ASIN_OR_SKU: Final = ("ASIN", "SellerSKU")
 
 if TYPE_CHECKING:
     from mws_async.credentials import Credentials
@@ -301,7 +308,8 @@ class ProductsSection(SectionClient):
         "IdValue": "B0...", "IsAmazonFulfilled": True, "Identifier": "req-1", "PriceToEstimateFees":
         {"ListingPrice": {"Amount": Decimal("30.00"), "CurrencyCode": "USD"}}}``.
         """
-        return await self._call(GET_MY_FEES_ESTIMATE, requests=list(requests))  # type: ignore[no-any-return]
+        listed = as_list(requests, GET_MY_FEES_ESTIMATE, "requests")
+        return await self._call(GET_MY_FEES_ESTIMATE, requests=listed)  # type: ignore[no-any-return]
 
     async def get_my_price_for_sku(
         self,
@@ -372,13 +380,18 @@ class ProductsSection(SectionClient):
         """GetMatchingProductForId over any number of ids: de-duplicated, validated (check digits, ASIN
         shape), chunked by 5, sent as fast as the quota allows; one :class:`~mws_async.bulk.BulkResult` per
         distinct id, as results complete (or in input order with ``ordered=True``). ``sellers`` spreads the
-        work over several sellers' quotas."""
+        work over several sellers' quotas.
+
+        ``id_type`` is accepted in any case; an unknown one (or a bad ``concurrency``/``window``/
+        ``marketplace``) raises :class:`~mws_async.errors.ClientValidationError` here, before any id is read.
+        Non-string ids are ``Invalid`` results (see :func:`mws_async.bulk.stream_bulk`)."""
+        canonical = resolve_id_type(id_type, GET_MATCHING_PRODUCT_FOR_ID.action)
         target = BulkTarget(
             GET_MATCHING_PRODUCT_FOR_ID,
             "ids",
             5,
-            id_type,
-            {"id_type": id_type, "marketplace_id": self._marketplace_id(marketplace)},
+            canonical,
+            {"id_type": canonical, "marketplace_id": self._marketplace_id(marketplace)},
             lambda item: item.id,
         )
         return self._bulk(target, ids, ordered, concurrency, window, sellers, stats)
@@ -397,15 +410,16 @@ class ProductsSection(SectionClient):
         stats: BulkStats | None,
     ) -> AsyncIterator[BulkResult[ProductResult]]:
         by_asin, by_sku = _TWINS[kind]
-        operation = by_asin if id_type == "ASIN" else by_sku
-        param = "asins" if id_type == "ASIN" else "seller_skus"
+        canonical = resolve_id_type(id_type, by_asin.action, allowed=_ASIN_OR_SKU)
+        operation = by_asin if canonical == "ASIN" else by_sku
+        param = "asins" if canonical == "ASIN" else "seller_skus"
         fixed = {
             "marketplace_id": self._marketplace_id(marketplace),
             **{k: v for k, v in extra.items() if v is not None},
         }
         # Half the bucket per request: a 20-item call on a 20-item bucket must wait for a completely full
         # bucket every time, so requests could not overlap; 10-item calls keep the bucket flowing.
-        target = BulkTarget(operation, param, BULK_PER_ITEM_CHUNK, id_type, fixed, lambda item: item.id)
+        target = BulkTarget(operation, param, BULK_PER_ITEM_CHUNK, canonical, fixed, lambda item: item.id)
         return self._bulk(target, ids, ordered, concurrency, window, sellers, stats)
 
     def competitive_pricing_many(
@@ -494,10 +508,11 @@ class ProductsSection(SectionClient):
         stats: BulkStats | None = None,
     ) -> AsyncIterator[BulkResult[ProductCategoriesResult]]:
         """GetProductCategoriesForASIN/SKU over any number of ids (one id per request)."""
-        operation = GET_PRODUCT_CATEGORIES_FOR_ASIN if id_type == "ASIN" else GET_PRODUCT_CATEGORIES_FOR_SKU
-        param = "asin" if id_type == "ASIN" else "seller_sku"
+        canonical = resolve_id_type(id_type, GET_PRODUCT_CATEGORIES_FOR_ASIN.action, allowed=_ASIN_OR_SKU)
+        operation = GET_PRODUCT_CATEGORIES_FOR_ASIN if canonical == "ASIN" else GET_PRODUCT_CATEGORIES_FOR_SKU
+        param = "asin" if canonical == "ASIN" else "seller_sku"
         target = BulkTarget(
-            operation, param, 1, id_type, {"marketplace_id": self._marketplace_id(marketplace)}
+            operation, param, 1, canonical, {"marketplace_id": self._marketplace_id(marketplace)}
         )
         return self._bulk(target, ids, ordered, concurrency, window, sellers, stats)
 

@@ -34,7 +34,7 @@ from mws_async.models.reports import (
 )
 from mws_async.operations import Operation, Param
 from mws_async.pagination import Paginator
-from mws_async.sections.base import SectionClient, answered, paginated
+from mws_async.sections.base import SectionClient, answered, as_list, paginated
 from mws_async.transfer import (
     DownloadResult,
     charset_of,
@@ -119,7 +119,7 @@ REQUEST_REPORT: Final = Operation(
     (
         Param("report_type", "ReportType", required=True),
         Param("start_date", "StartDate", "datetime"),
-        Param("end_date", "EndDate", "datetime"),
+        Param("end_date", "EndDate", "datetime", after="start_date"),
         Param("report_options", "ReportOptions"),
         Param("marketplace_ids", "MarketplaceIdList.Id", "list"),
     ),
@@ -136,7 +136,7 @@ GET_REPORT_REQUEST_LIST, GET_REPORT_REQUEST_LIST_BY_NEXT_TOKEN = paginated(
         _STATUSES,
         _MAX_COUNT,
         Param("requested_from", "RequestedFromDate", "datetime"),
-        Param("requested_to", "RequestedToDate", "datetime"),
+        Param("requested_to", "RequestedToDate", "datetime", after="requested_from"),
     ),
     GetReportRequestListResult,
     mode="has_next",
@@ -150,7 +150,7 @@ GET_REPORT_REQUEST_COUNT: Final = Operation(
         _TYPES,
         _STATUSES,
         Param("requested_from", "RequestedFromDate", "datetime"),
-        Param("requested_to", "RequestedToDate", "datetime"),
+        Param("requested_to", "RequestedToDate", "datetime", after="requested_from"),
     ),
     GetReportRequestCountResult,
     force_list=REPORTS_FORCE_LIST,
@@ -163,7 +163,7 @@ CANCEL_REPORT_REQUESTS: Final = Operation(
         _TYPES,
         _STATUSES,
         Param("requested_from", "RequestedFromDate", "datetime"),
-        Param("requested_to", "RequestedToDate", "datetime"),
+        Param("requested_to", "RequestedToDate", "datetime", after="requested_from"),
     ),
     CancelReportRequestsResult,
     idempotent=False,
@@ -178,7 +178,7 @@ GET_REPORT_LIST, GET_REPORT_LIST_BY_NEXT_TOKEN = paginated(
         Param("acknowledged", "Acknowledged", "bool"),
         _REQUEST_IDS,
         Param("available_from", "AvailableFromDate", "datetime"),
-        Param("available_to", "AvailableToDate", "datetime"),
+        Param("available_to", "AvailableToDate", "datetime", after="available_from"),
     ),
     GetReportListResult,
     mode="has_next",
@@ -192,7 +192,7 @@ GET_REPORT_COUNT: Final = Operation(
         _TYPES,
         Param("acknowledged", "Acknowledged", "bool"),
         Param("available_from", "AvailableFromDate", "datetime"),
-        Param("available_to", "AvailableToDate", "datetime"),
+        Param("available_to", "AvailableToDate", "datetime", after="available_from"),
     ),
     GetReportCountResult,
     force_list=REPORTS_FORCE_LIST,
@@ -273,9 +273,9 @@ class ReportsSection(SectionClient):
         return self._paginate(
             GET_REPORT_REQUEST_LIST,
             next_token=next_token,
-            report_request_ids=_opt_list(report_request_ids),
-            report_types=_opt_list(report_types),
-            statuses=_opt_list(statuses),
+            report_request_ids=as_list(report_request_ids, GET_REPORT_REQUEST_LIST, "report_request_ids"),
+            report_types=as_list(report_types, GET_REPORT_REQUEST_LIST, "report_types"),
+            statuses=as_list(statuses, GET_REPORT_REQUEST_LIST, "statuses"),
             max_count=max_count,
             requested_from=requested_from,
             requested_to=requested_to,
@@ -292,8 +292,8 @@ class ReportsSection(SectionClient):
         """GetReportRequestCount."""
         result: GetReportRequestCountResult = await self._call(
             GET_REPORT_REQUEST_COUNT,
-            report_types=_opt_list(report_types),
-            statuses=_opt_list(statuses),
+            report_types=as_list(report_types, GET_REPORT_REQUEST_COUNT, "report_types"),
+            statuses=as_list(statuses, GET_REPORT_REQUEST_COUNT, "statuses"),
             requested_from=requested_from,
             requested_to=requested_to,
         )
@@ -311,9 +311,9 @@ class ReportsSection(SectionClient):
         """CancelReportRequests (without filters it cancels every pending request, as MWS does)."""
         return await self._call(  # type: ignore[no-any-return]
             CANCEL_REPORT_REQUESTS,
-            report_request_ids=_opt_list(report_request_ids),
-            report_types=_opt_list(report_types),
-            statuses=_opt_list(statuses),
+            report_request_ids=as_list(report_request_ids, CANCEL_REPORT_REQUESTS, "report_request_ids"),
+            report_types=as_list(report_types, CANCEL_REPORT_REQUESTS, "report_types"),
+            statuses=as_list(statuses, CANCEL_REPORT_REQUESTS, "statuses"),
             requested_from=requested_from,
             requested_to=requested_to,
         )
@@ -334,9 +334,9 @@ class ReportsSection(SectionClient):
             GET_REPORT_LIST,
             next_token=next_token,
             max_count=max_count,
-            report_types=_opt_list(report_types),
+            report_types=as_list(report_types, GET_REPORT_LIST, "report_types"),
             acknowledged=acknowledged,
-            report_request_ids=_opt_list(report_request_ids),
+            report_request_ids=as_list(report_request_ids, GET_REPORT_LIST, "report_request_ids"),
             available_from=available_from,
             available_to=available_to,
         )
@@ -352,7 +352,7 @@ class ReportsSection(SectionClient):
         """GetReportCount."""
         result: GetReportCountResult = await self._call(
             GET_REPORT_COUNT,
-            report_types=_opt_list(report_types),
+            report_types=as_list(report_types, GET_REPORT_COUNT, "report_types"),
             acknowledged=acknowledged,
             available_from=available_from,
             available_to=available_to,
@@ -402,13 +402,16 @@ class ReportsSection(SectionClient):
     ) -> Paginator[ReportSchedule]:
         """GetReportScheduleList (+ByNextToken)."""
         return self._paginate(
-            GET_REPORT_SCHEDULE_LIST, next_token=next_token, report_types=_opt_list(report_types)
+            GET_REPORT_SCHEDULE_LIST,
+            next_token=next_token,
+            report_types=as_list(report_types, GET_REPORT_SCHEDULE_LIST, "report_types"),
         )
 
     async def get_report_schedule_count(self, *, report_types: Iterable[str] | None = None) -> int:
         """GetReportScheduleCount."""
         result: GetReportScheduleCountResult = await self._call(
-            GET_REPORT_SCHEDULE_COUNT, report_types=_opt_list(report_types)
+            GET_REPORT_SCHEDULE_COUNT,
+            report_types=as_list(report_types, GET_REPORT_SCHEDULE_COUNT, "report_types"),
         )
         return result.count or 0
 
@@ -417,7 +420,9 @@ class ReportsSection(SectionClient):
     ) -> UpdateReportAcknowledgementsResult:
         """UpdateReportAcknowledgements for up to 100 reports."""
         return await self._call(  # type: ignore[no-any-return]
-            UPDATE_REPORT_ACKNOWLEDGEMENTS, report_ids=list(report_ids), acknowledged=acknowledged
+            UPDATE_REPORT_ACKNOWLEDGEMENTS,
+            report_ids=as_list(report_ids, UPDATE_REPORT_ACKNOWLEDGEMENTS, "report_ids"),
+            acknowledged=acknowledged,
         )
 
     async def wait_for_report(
@@ -481,7 +486,3 @@ class ReportsSection(SectionClient):
         if report_id is None:
             raise ReportCancelledError(done.report_request_id)
         return await self.get_report(report_id, path)
-
-
-def _opt_list(values: Iterable[str] | None) -> list[str] | None:
-    return list(values) if values is not None else None

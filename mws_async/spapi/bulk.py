@@ -15,8 +15,18 @@ from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, I
 from dataclasses import dataclass
 from typing import Any
 
-from mws_async.bulk import DEFAULT_WINDOW, BulkResult, BulkStats, Chunk, Emit, Status, stream_bulk
-from mws_async.errors import MWSError
+from mws_async.bulk import (
+    DEFAULT_WINDOW,
+    BulkResult,
+    BulkStats,
+    Chunk,
+    Emit,
+    Status,
+    check_settings,
+    stream_bulk,
+)
+from mws_async.errors import ClientValidationError, MWSError
+from mws_async.identifiers import describe
 from mws_async.spapi.errors import SPAPIError
 
 __all__ = ["DEFAULT_WINDOW", "Fetch", "ItemOutcome", "run_spapi_bulk"]
@@ -38,7 +48,7 @@ Fetch = Callable[[list[str]], Awaitable[Mapping[str, ItemOutcome]]]
 
 
 def run_spapi_bulk(
-    ids: Iterable[str] | AsyncIterable[str],
+    ids: Iterable[Any] | AsyncIterable[Any],
     fetch: Fetch,
     *,
     chunk_size: int,
@@ -53,8 +63,14 @@ def run_spapi_bulk(
     """Yield one :class:`BulkResult` per distinct id of ``ids`` (see the module docstring).
 
     ``concurrency`` is the number of calls in flight (the throttler sets the pace); ``ordered`` yields in
-    input order instead of completion order. The pipeline is :func:`mws_async.bulk.stream_bulk`'s.
+    input order instead of completion order. The pipeline is :func:`mws_async.bulk.stream_bulk`'s, with its
+    input rules: a non-string id is an ``Invalid`` result, and bad settings (``concurrency``,
+    ``chunk_size`` or ``window`` not a positive int, ``item_retries`` not an int >= 0, an unknown
+    ``id_type``) raise :class:`~mws_async.errors.ClientValidationError` here, before any id is read.
     """
+    check_settings("bulk", concurrency=concurrency)
+    if isinstance(item_retries, bool) or not isinstance(item_retries, int) or item_retries < 0:
+        raise ClientValidationError("bulk", [f"item_retries={describe(item_retries)} must be an int >= 0"])
     stats = stats if stats is not None else BulkStats()
 
     def result(index: int, given: str, value: str, outcome: ItemOutcome, status: Status | None = None) -> Any:

@@ -24,6 +24,8 @@ from urllib.parse import quote
 from pydantic import BaseModel
 
 from mws_async.errors import ClientValidationError
+from mws_async.identifiers import ID_SHAPES, describe
+from mws_async.identifiers import check as check_id
 from mws_async.spapi import models as m
 from mws_async.throttle import QuotaSpec, QuotaTable
 
@@ -86,7 +88,12 @@ Location = Literal["query", "path", "body"]
 
 @dataclass(frozen=True, slots=True)
 class SPParam:
-    """One argument: Python ``name``, ``wire`` name, where it goes, enum ``choices``, list limits."""
+    """One argument: Python ``name``, ``wire`` name, where it goes, enum ``choices``, list limits.
+
+    ``id_type`` makes the values product ids, checked and normalized with the same rules as the MWS side
+    (:func:`mws_async.identifiers.check`: ASINs uppercased, non-strings and malformed ids refused). Every
+    other value is a string (or a str-valued enum member), never blank.
+    """
 
     name: str
     wire: str
@@ -97,38 +104,74 @@ class SPParam:
     max_items: int | None = None
     min_items: int = 0
     marketplace: bool = False
+    id_type: str | None = None
 
     def render(self, value: Any, problems: list[str]) -> str | list[str] | None:
         """Validate ``value``; the wire text (or list of texts), or None after recording a problem."""
         if self.kind == "csv":
-            if isinstance(value, str):
-                values = [v.strip() for v in value.split(",")]
-            elif isinstance(value, Sequence):
-                values = [str(v).strip() for v in value]
-            else:
-                problems.append(f"{self.wire} must be a list of strings, got {type(value).__name__}")
-                return None
-            empty = [repr(v) for v in values if not v]
-            if empty:
-                problems.append(f"{self.wire} has empty values")
-                return None
-            if len(values) < self.min_items or (self.max_items is not None and len(values) > self.max_items):
-                shown = ", ".join(values[:3]) + (", ..." if len(values) > 3 else "")
-                problems.append(
-                    f"{self.wire} takes {self.min_items}-{self.max_items} values, got {len(values)} ({shown})"
-                )
-                return None
-            return values
+            return self._render_csv(value, problems)
         if isinstance(value, enum.Enum):
             value = value.value
-        text = str(value).strip()
+        if self.id_type is not None:
+            ids = self._ids([value], problems)
+            return ids[0] if ids else None
+        if not isinstance(value, str):
+            problems.append(f"{self.wire}={describe(value)} must be a string, got {type(value).__name__}")
+            return None
+        text = str.strip(str.__str__(value))
         if not text:
             problems.append(f"{self.wire} is empty")
             return None
         if self.choices is not None and text not in self.choices:
-            problems.append(f"{self.wire}={text!r} is not one of {', '.join(self.choices)}")
+            problems.append(f"{self.wire}={describe(text)} is not one of {', '.join(self.choices)}")
+            return None
+        if not _encodable(text):
+            problems.append(f"{self.wire}={describe(text)} cannot be sent (not valid Unicode)")
             return None
         return text
+
+    def _render_csv(self, value: Any, problems: list[str]) -> list[str] | None:
+        if isinstance(value, str):
+            values: list[Any] = [v.strip() for v in str.__str__(value).split(",")]
+        elif isinstance(value, Sequence) and not isinstance(value, (bytes, bytearray)):
+            values = list(value)
+        else:
+            problems.append(f"{self.wire} must be a list of strings, got {type(value).__name__}")
+            return None
+        if len(values) < self.min_items or (self.max_items is not None and len(values) > self.max_items):
+            shown = ", ".join(describe(v, 20) for v in values[:3]) + (", ..." if len(values) > 3 else "")
+            problems.append(
+                f"{self.wire} takes {self.min_items}-{self.max_items} values, got {len(values)} ({shown})"
+            )
+            return None
+        if self.id_type is not None:
+            return self._ids(values, problems)
+        texts = [str.strip(str.__str__(v)) if isinstance(v, str) else None for v in values]
+        if any(not t or "," in t or not _encodable(t) for t in texts):
+            problems.append(f"{self.wire} has empty, non-string or unsendable values")
+            return None
+        return [t for t in texts if t]
+
+    def _ids(self, values: Sequence[Any], problems: list[str]) -> list[str] | None:
+        id_type = self.id_type or ""
+        checked = [check_id(v, id_type) for v in values]
+        reasons = [c.reason for c in checked if c.reason is not None]
+        # A comma inside an id would split it on the wire (ids are sent comma-separated).
+        reasons += [f"{describe(c.given)} contains a comma" for c in checked if c.value and "," in c.value]
+        if reasons:
+            shape = ID_SHAPES.get(id_type, "")
+            text = "; ".join(reasons)
+            problems.append(f"{self.wire}: {text}" + (f" (expected {shape})" if shape not in text else ""))
+            return None
+        return [c.value for c in checked if c.value is not None]
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates: quoting the URL would fail later, untyped
+        return False
+    return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,7 +220,7 @@ class SPAPIOperation:
         """Validate ``args`` (Python names) and build the request; every problem in one error."""
         problems: list[str] = []
         known = {p.name for p in self.params}
-        unknown = sorted(set(args) - known)
+        unknown = sorted(k if isinstance(k, str) else describe(k) for k in args if k not in known)
         if unknown:
             problems.append(f"unknown argument(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
         path = self.path
@@ -213,8 +256,10 @@ class SPAPIOperation:
 
     def _check_item_type(self, args: Mapping[str, Any], problems: list[str]) -> None:
         item_type = args.get("item_type")
+        if isinstance(item_type, enum.Enum):
+            item_type = item_type.value
         given = [name for name in self.id_lists if args.get(name) is not None]
-        wanted = {"Asin": "asins", "Sku": "skus"}.get(str(getattr(item_type, "value", item_type)))
+        wanted = {"Asin": "asins", "Sku": "skus"}.get(item_type) if isinstance(item_type, str) else None
         if wanted is None:
             return  # the ItemType problem itself is already recorded
         wire = "Asins" if wanted == "asins" else "Skus"
@@ -242,10 +287,13 @@ class SPAPIOperation:
         for n, entry in enumerate(value, 1):
             try:
                 model = entry if isinstance(entry, batch_of) else batch_of.model_validate(entry)
+                wire = model.to_json_dict()
             except ValueError as exc:
                 problems.append(f"{param.wire}[{n}]: {_first_error(exc)}")
                 continue
-            wire = model.to_json_dict()
+            except Exception as exc:  # input pydantic cannot even inspect must still be a typed problem
+                problems.append(f"{param.wire}[{n}]: could not be read ({type(exc).__name__})")
+                continue
             bad = [
                 f"{name}={wire.get(name)!r} is not one of {', '.join(choices)}"
                 for name, choices in (("ItemCondition", ITEM_CONDITIONS), ("CustomerType", CUSTOMER_TYPES))
@@ -263,13 +311,13 @@ def _first_error(exc: ValueError) -> str:
         if found:
             first = found[0]
             where = ".".join(str(p) for p in first.get("loc", ()))
-            return f"{where}: {first.get('msg')} (got {first.get('input')!r})"
-    return str(exc).splitlines()[0]
+            return f"{where}: {first.get('msg')} (got {describe(first.get('input'))})"
+    return (str(exc).splitlines() or [type(exc).__name__])[0]
 
 
 _ID_LIST_PARAMS: Final = (
-    SPParam("asins", "Asins", kind="csv", min_items=1, max_items=BATCH_LIMIT),
-    SPParam("skus", "Skus", kind="csv", min_items=1, max_items=BATCH_LIMIT),
+    SPParam("asins", "Asins", kind="csv", min_items=1, max_items=BATCH_LIMIT, id_type="ASIN"),
+    SPParam("skus", "Skus", kind="csv", min_items=1, max_items=BATCH_LIMIT, id_type="SellerSKU"),
     SPParam("item_type", "ItemType", required=True, choices=ITEM_TYPES),
 )
 
@@ -302,7 +350,7 @@ OPERATIONS: Final[Mapping[str, SPAPIOperation]] = {
             "GET",
             "/products/pricing/v0/listings/{SellerSKU}/offers",
             (
-                SPParam("seller_sku", "SellerSKU", location="path", required=True),
+                SPParam("seller_sku", "SellerSKU", location="path", required=True, id_type="SellerSKU"),
                 _MARKETPLACE,
                 SPParam("item_condition", "ItemCondition", required=True, choices=ITEM_CONDITIONS),
                 _CUSTOMER_TYPE,
@@ -314,7 +362,7 @@ OPERATIONS: Final[Mapping[str, SPAPIOperation]] = {
             "GET",
             "/products/pricing/v0/items/{Asin}/offers",
             (
-                SPParam("asin", "Asin", location="path", required=True),
+                SPParam("asin", "Asin", location="path", required=True, id_type="ASIN"),
                 _MARKETPLACE,
                 SPParam("item_condition", "ItemCondition", required=True, choices=ITEM_CONDITIONS),
                 _CUSTOMER_TYPE,

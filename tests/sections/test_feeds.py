@@ -7,11 +7,13 @@ import base64
 import hashlib
 import tempfile
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from mws_async import Marketplace, MWSClient
+from mws_async import ClientValidationError, Marketplace, MWSClient
 from mws_async.sandbox import Fault, Sandbox
 from mws_async.sections.feeds import feed_content_type
 
@@ -111,3 +113,57 @@ async def test_a_failing_or_cancelled_body_leaves_no_spool_file_and_sends_nothin
         await task
     assert files(spool) == []
     assert sandbox.request_log.count("SubmitFeed") == 0
+
+
+async def _nothing() -> AsyncIterator[bytes]:
+    for _ in ():
+        yield b""
+
+
+async def _empty_chunks() -> AsyncIterator[bytes]:
+    yield b""
+    yield b""
+
+
+@pytest.mark.parametrize("kind", ["bytes", "file", "iterator", "empty-chunks"])
+async def test_an_empty_feed_body_is_refused_before_sending(
+    mws: MWSClient, sandbox: Sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    spool = tmp_path / "spool"
+    spool.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(spool))
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    body: Any = {"bytes": b"", "file": empty, "iterator": _nothing(), "empty-chunks": _empty_chunks()}[kind]
+    with pytest.raises(ClientValidationError, match="feed body is empty"):
+        await mws.feeds.submit_feed(body, "_POST_FLAT_FILE_INVLOADER_DATA_")
+    assert sandbox.request_log.count() == 0
+    assert list(spool.iterdir()) == []  # a spooled empty body is removed
+    assert empty.exists()  # the caller's own file is left alone
+
+
+@pytest.mark.parametrize("feed_type", ["", "   "])
+async def test_an_empty_feed_type_is_refused_before_the_body_is_read(
+    mws: MWSClient, sandbox: Sandbox, feed_type: str
+) -> None:
+    consumed = 0
+
+    async def chunks() -> AsyncIterator[bytes]:
+        nonlocal consumed
+        consumed += 1
+        yield FLAT
+
+    with pytest.raises(ClientValidationError, match="feed_type is empty"):
+        await mws.feeds.submit_feed(chunks(), feed_type)
+    assert consumed == 0 and sandbox.request_log.count() == 0
+
+
+async def test_a_submission_window_that_ends_before_it_starts_is_refused(
+    mws: MWSClient, sandbox: Sandbox
+) -> None:
+    start, end = datetime(2021, 3, 1, tzinfo=UTC), datetime(2021, 2, 1, tzinfo=UTC)
+    with pytest.raises(ClientValidationError, match=r"submitted_from .* is after submitted_to"):
+        await mws.feeds.get_feed_submission_count(submitted_from=start, submitted_to=end)
+    with pytest.raises(ClientValidationError, match="feed_submission_id is empty"):
+        await mws.feeds.get_feed_submission_result("")
+    assert sandbox.request_log.count() == 0

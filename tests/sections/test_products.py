@@ -15,7 +15,9 @@ async def test_get_matching_product_for_id_mixes_found_and_client_errors(
     mws: MWSClient, sandbox: Sandbox
 ) -> None:
     ids = sandbox.world.sample_ids("ISBN", 3)
-    bad = sandbox.world.invalid_id("ISBN", 0)
+    # Well formed (valid check digit) but beyond the catalog: MWS answers a per-id ClientError. An id with a
+    # wrong check digit never gets that far: the call refuses it before sending (see below).
+    bad = sandbox.world.codec.isbn13(sandbox.world.catalog_size)
     results = await mws.products.get_matching_product_for_id("ISBN", [*ids, bad])
     by_id = {r.id: r for r in results}
     assert set(by_id) == {*ids, bad}
@@ -151,3 +153,68 @@ async def test_every_call_spends_quota_at_its_cost(mws: MWSClient, sandbox: Sand
     assert stats["Products.GetMatchingProductForId"].items == 5
     assert stats["Products.GetCompetitivePricing"].items == 20
     assert stats["Products.GetCompetitivePricing"].requests == 1
+
+
+async def test_bad_ids_in_a_single_call_are_refused_together_without_spending_quota(
+    mws: MWSClient, sandbox: Sandbox
+) -> None:
+    good = sandbox.world.sample_ids("ISBN", 1)[0]
+    wrong_digit = good[:-1] + str((int(good[-1]) + 1) % 10)
+    with pytest.raises(ClientValidationError) as info:
+        await mws.products.get_matching_product_for_id(
+            "ISBN",
+            [good, wrong_digit, None, ""],  # type: ignore[list-item]
+        )
+    (problem,) = info.value.problems
+    assert f"ISBN-13 {wrong_digit!r} has a wrong check digit" in problem
+    assert "None is not a string id" in problem and "empty identifier" in problem
+    assert sandbox.request_log.count() == 0
+    assert not mws.throttle_stats()
+
+
+@pytest.mark.parametrize(
+    ("method", "args"),
+    [
+        ("get_competitive_pricing_for_asin", (["B00"],)),
+        ("get_competitive_pricing_for_sku", ([""],)),
+        ("get_lowest_offer_listings_for_asin", (["B00EXAMPLE!"],)),
+        ("get_lowest_offer_listings_for_sku", ([None],)),
+        ("get_my_price_for_asin", ([123],)),
+        ("get_my_price_for_sku", (["x" * 41],)),
+        ("get_lowest_priced_offers_for_asin", ("B0", "New")),
+        ("get_lowest_priced_offers_for_sku", ("  ", "New")),
+        ("get_product_categories_for_asin", ("not an asin",)),
+        ("get_product_categories_for_sku", ("",)),
+        ("get_matching_product", (["B00", "B00EXAMPLE"],)),
+    ],
+)
+async def test_every_single_id_call_checks_its_ids_first(
+    mws: MWSClient, sandbox: Sandbox, method: str, args: tuple[object, ...]
+) -> None:
+    with pytest.raises(ClientValidationError):
+        await getattr(mws.products, method)(*args)
+    assert sandbox.request_log.count() == 0
+
+
+async def test_a_lowercase_asin_and_id_type_are_normalised_on_the_wire(
+    mws: MWSClient, sandbox: Sandbox
+) -> None:
+    asin = sandbox.world.sample_ids("ASIN", 1)[0]
+    (result,) = await mws.products.get_matching_product_for_id("asin", [asin.lower()])  # type: ignore[arg-type]
+    assert result.ok and result.id == asin
+    (record,) = sandbox.request_log.filter("GetMatchingProductForId")
+    assert record.params["IdType"] == "ASIN" and record.params["IdList.Id.1"] == asin
+
+
+async def test_fee_estimate_amounts_must_be_finite(mws: MWSClient, sandbox: Sandbox) -> None:
+    request = {
+        "MarketplaceId": "ATVPDKIKX0DER",
+        "IdType": "ASIN",
+        "IdValue": sandbox.world.sample_ids("ASIN", 1)[0],
+        "IsAmazonFulfilled": True,
+        "Identifier": "req-1",
+        "PriceToEstimateFees": {"ListingPrice": {"Amount": float("nan"), "CurrencyCode": "USD"}},
+    }
+    with pytest.raises(ClientValidationError, match="Amount"):
+        await mws.products.get_my_fees_estimate([request])
+    assert sandbox.request_log.count() == 0

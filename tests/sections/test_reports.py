@@ -1,89 +1,66 @@
-"""GetReport downloads to a path: concurrent downloads to one path never mix, never fail on each other."""
+"""Reports: bad arguments are refused before any request (and any quota) is spent."""
 
 from __future__ import annotations
 
-import asyncio
-import base64
-import hashlib
-import stat
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
-import anyio
 import pytest
 
-from mws_async import ContentMD5MismatchError, MWSClient
-from mws_async.sandbox import Fault, Sandbox
-from mws_async.sandbox.handlers.reports import LARGE_REPORT_TYPE
+from mws_async import ClientValidationError, MWSClient
+from mws_async.sandbox import Sandbox
 
-SIZE = 3 * 1024 * 1024 + 11  # a dozen 256 KiB chunks: two downloads interleave
-
-
-def md5_of(data: bytes) -> str:
-    return base64.b64encode(hashlib.md5(data).digest()).decode()
+START, END = datetime(2021, 3, 1, tzinfo=UTC), datetime(2021, 2, 1, tzinfo=UTC)
 
 
-def leftovers(folder: Path, keep: str) -> list[str]:
-    return sorted(p.name for p in folder.iterdir() if p.name != keep)
+@pytest.mark.parametrize("report_type", ["", "  "])
+async def test_an_empty_report_type_is_refused(mws: MWSClient, sandbox: Sandbox, report_type: str) -> None:
+    with pytest.raises(ClientValidationError, match="report_type is empty"):
+        await mws.reports.request_report(report_type)
+    assert sandbox.request_log.count() == 0
 
 
-async def large_report(mws: MWSClient, size: int) -> str:
-    info = await mws.reports.request_report(LARGE_REPORT_TYPE, report_options=f"size={size}")
-    done = await mws.reports.wait_for_report(info.report_request_id, initial_interval=1.0)
-    assert done.generated_report_id is not None
-    return done.generated_report_id
-
-
-async def test_concurrent_downloads_of_one_report_to_one_path_both_succeed(
-    mws: MWSClient, tmp_path: Path
+async def test_a_report_period_that_ends_before_it_starts_is_refused(
+    mws: MWSClient, sandbox: Sandbox
 ) -> None:
-    report_id = await large_report(mws, SIZE)
-    target = tmp_path / "report.txt"
-    first, second = await asyncio.gather(
-        mws.reports.get_report(report_id, target), mws.reports.get_report(report_id, target)
-    )
-    data = await anyio.Path(target).read_bytes()
-    assert len(data) == SIZE == first.size == second.size
-    assert md5_of(data) == first.md5 == second.md5
-    assert first.path == second.path == target
-    assert leftovers(tmp_path, "report.txt") == []
+    with pytest.raises(ClientValidationError) as info:
+        await mws.reports.request_report("_GET_FLAT_FILE_OPEN_LISTINGS_DATA_", start_date=START, end_date=END)
+    (problem,) = info.value.problems
+    assert "start_date" in problem and "end_date" in problem
+    assert sandbox.request_log.count() == 0
 
 
-async def test_concurrent_downloads_of_two_reports_to_one_path_leave_one_whole_report(
-    mws: MWSClient, tmp_path: Path
+async def test_an_empty_report_id_is_refused(mws: MWSClient, sandbox: Sandbox, tmp_path: Path) -> None:
+    with pytest.raises(ClientValidationError, match="report_id is empty"):
+        await mws.reports.get_report("", tmp_path / "report.txt")
+    with pytest.raises(ClientValidationError, match="report_ids: invalid value"):
+        await mws.reports.update_report_acknowledgements(["123", " "])
+    with pytest.raises(ClientValidationError, match="report_types: invalid value"):
+        await mws.reports.get_report_request_count(report_types=[""])
+    assert sandbox.request_log.count() == 0
+
+
+async def test_a_filter_that_is_not_a_list_is_a_typed_error(mws: MWSClient, sandbox: Sandbox) -> None:
+    def failing() -> Iterator[str]:
+        yield "_GET_FLAT_FILE_OPEN_LISTINGS_DATA_"
+        raise OSError("the ids file went away")
+
+    with pytest.raises(ClientValidationError, match="report_types must be a list, got int"):
+        await mws.reports.get_report_count(report_types=5)  # type: ignore[arg-type]
+    with pytest.raises(ClientValidationError, match="report_types: the values could not be read"):
+        mws.reports.get_report_list(report_types=failing())
+    with pytest.raises(ClientValidationError, match="amazon_order_ids must be a list, got str"):
+        await mws.orders.get_order("123-1234567-1234567")  # type: ignore[arg-type]
+    assert sandbox.request_log.count() == 0
+
+
+async def test_a_generator_filter_is_read_once_and_kept_for_later_pages(
+    mws: MWSClient, sandbox: Sandbox
 ) -> None:
-    ids = [await large_report(mws, SIZE), await large_report(mws, SIZE + 5)]
-    expected = {}
-    for n, report_id in enumerate(ids):
-        alone = await mws.reports.get_report(report_id, tmp_path / f"alone-{n}.txt")
-        expected[alone.md5] = await anyio.Path(alone.path).read_bytes()
-    target = tmp_path / "report.txt"
-    results = await asyncio.gather(*(mws.reports.get_report(i, target) for i in ids))
-    data = await anyio.Path(target).read_bytes()
-    # Whichever finished last is the file, whole: its bytes are exactly one report's, matching its MD5.
-    assert {r.md5 for r in results} == set(expected)
-    assert md5_of(data) in expected and expected[md5_of(data)] == data
-    assert sorted(leftovers(tmp_path, "report.txt")) == ["alone-0.txt", "alone-1.txt"]
-
-
-async def test_a_failed_download_keeps_the_existing_file_and_leaves_no_partial(
-    mws: MWSClient, sandbox: Sandbox, tmp_path: Path
-) -> None:
-    report_id = await large_report(mws, SIZE)
-    target = tmp_path / "report.txt"
-    await anyio.Path(target).write_bytes(b"yesterday's report")
-    sandbox.faults.schedule.append(Fault("MD5Mismatch", times=2))
-    with pytest.raises(ContentMD5MismatchError):
-        await mws.reports.get_report(report_id, target)
-    assert await anyio.Path(target).read_bytes() == b"yesterday's report"
-    assert leftovers(tmp_path, "report.txt") == []
-
-
-async def test_a_downloaded_report_has_the_permissions_open_would_give_it(
-    mws: MWSClient, tmp_path: Path
-) -> None:
-    report_id = await large_report(mws, 1000)
-    result = await mws.reports.get_report(report_id, tmp_path / "report.txt")
-    reference = tmp_path / "reference.txt"
-    await anyio.Path(reference).write_bytes(b"")  # created by open(): 0666 less the umask
-    modes = [stat.S_IMODE((await anyio.Path(p).stat()).st_mode) for p in (result.path, reference)]
-    assert modes[0] == modes[1]
+    types = (t for t in ["_GET_FLAT_FILE_OPEN_LISTINGS_DATA_"])
+    listing = mws.reports.get_report_list(report_types=types)
+    async for _ in listing:
+        pass
+    (record,) = sandbox.request_log.filter("GetReportList")
+    assert record.params["ReportTypeList.Type.1"] == "_GET_FLAT_FILE_OPEN_LISTINGS_DATA_"
