@@ -21,13 +21,21 @@ What the aiohttp path must (and does) keep, each covered by ``tests/test_http.py
 
 from __future__ import annotations
 
+import asyncio
 import os
 
 import httpx
 
 from mws_async.errors import ConfigurationError
 
-__all__ = ["TRANSPORTS", "BodyTooLarge", "default_transport_name", "make_http_client", "read_limited"]
+__all__ = [
+    "TRANSPORTS",
+    "BodyTooLarge",
+    "default_transport_name",
+    "fetch",
+    "make_http_client",
+    "read_limited",
+]
 
 _ENV = "MWS_ASYNC_HTTP_TRANSPORT"
 TRANSPORTS = ("aiohttp", "httpx")
@@ -107,6 +115,25 @@ async def read_limited(response: httpx.Response, limit: int) -> bytes:
             raise BodyTooLarge(size, limit, declared=False)
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+async def fetch(
+    client: httpx.AsyncClient, request: httpx.Request, *, within: float, limit: int
+) -> tuple[httpx.Response, bytes]:
+    """Send ``request`` and read its whole answer within ``within`` seconds in all (however slowly the
+    server sends it), refusing a body over ``limit`` bytes as it is read.
+
+    Raises ``TimeoutError``, :class:`BodyTooLarge` or httpx's ``RequestError``; the response is closed.
+    """
+    response: httpx.Response | None = None
+    try:
+        async with asyncio.timeout(within):
+            response = await client.send(request, stream=True)
+            body = await read_limited(response, limit)
+    finally:
+        if response is not None:
+            await response.aclose()
+    return response, body
 
 
 class BodyTooLarge(Exception):

@@ -59,10 +59,12 @@ class RawServer:
     requests: int = 0
     sent: int = 0
     tasks: set[asyncio.Task[None]] = field(default_factory=set)
+    head: bytes = b""
+    """The request line and headers of the latest request."""
 
     async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
-            head = await reader.readuntil(b"\r\n\r\n")
+            head = self.head = await reader.readuntil(b"\r\n\r\n")
             length = 0
             for line in head.split(b"\r\n"):
                 if line.lower().startswith(b"content-length:"):

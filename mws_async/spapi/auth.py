@@ -36,6 +36,7 @@ import httpx
 
 from mws_async.credentials import Secret
 from mws_async.errors import ConfigurationError
+from mws_async.http import BodyTooLarge, fetch
 from mws_async.retry import RetryPolicy
 from mws_async.spapi.errors import LWAError, SPAPIError
 from mws_async.transport import is_loopback
@@ -62,6 +63,8 @@ MAX_TOKEN_LIFETIME = 86400.0
 """Longest access-token lifetime used (seconds, 24 h): a larger ``expires_in`` is lowered to it."""
 MAX_JSON_DEPTH = 64
 """Deepest nesting accepted in an SP-API or LWA JSON body (theirs are a handful of levels deep)."""
+_MAX_TOKEN_ANSWER = 1024 * 1024
+"""A token answer is a few hundred bytes; anything past this is refused as it is read."""
 
 
 def decode_json(body: bytes, *, parse_float: Callable[[str], Any] | None = None) -> tuple[Any, str | None]:
@@ -239,6 +242,7 @@ class LWAAuth:
             lifetime is the answer's ``expires_in`` clamped to 60 s .. 24 h, see the module doc).
         retry: backoff and attempts for token requests that fail with 5xx or a transport error.
         sleep: the sleep used between those attempts.
+        timeout: seconds each token request may take in all (connect, send, the whole answer).
     """
 
     def __init__(
@@ -251,9 +255,11 @@ class LWAAuth:
         refresh_margin: float = 60.0,
         retry: RetryPolicy | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        timeout: float = 30.0,
     ) -> None:
         self.credentials = credentials
         self.token_url = str(validate_endpoint(token_url, "token URL"))
+        self.timeout = timeout
         self.clock = clock
         self.refresh_margin = refresh_margin
         self.retry = retry or RetryPolicy()
@@ -331,15 +337,21 @@ class LWAAuth:
             "client_id": creds.client_id,
             "client_secret": creds.client_secret.reveal(),
         }
+        request = self._http.build_request(
+            "POST", self.token_url, data=form, headers={"Accept": "application/json"}
+        )
         try:
-            response = await self._http.post(
-                self.token_url, data=form, headers={"Accept": "application/json"}
-            )
-            body = response.content
+            response, body = await fetch(self._http, request, within=self.timeout, limit=_MAX_TOKEN_ANSWER)
         except httpx.RequestError as exc:
             return SPAPIError(
                 None, type(exc).__name__, "LWA token request failed", operation="LWA token"
             ), True
+        except TimeoutError:
+            message = f"LWA token request timed out after {self.timeout:g} s"
+            return SPAPIError(None, "Timeout", message, operation="LWA token"), True
+        except BodyTooLarge as exc:
+            message = f"the LWA answer passed {exc.size} bytes; a token answer is far smaller"
+            return LWAError(None, "InvalidTokenResponse", message, operation="LWA token"), False
         status = response.status_code
         if status == 200:
             return self._parse(body, sent), False

@@ -33,7 +33,7 @@ from pydantic import BaseModel, ValidationError
 from mws_async.bulk import BulkResult, BulkStats
 from mws_async.credentials import Secret
 from mws_async.errors import ConfigurationError
-from mws_async.http import make_http_client
+from mws_async.http import BodyTooLarge, fetch, make_http_client
 from mws_async.marketplaces import Marketplace, Region
 from mws_async.retry import RetryPolicy
 from mws_async.spapi import models as m
@@ -150,7 +150,9 @@ class SPAPIClient:
         throttle: a :class:`Throttler` (e.g. shared with an ``MWSClient``), or a backend for a new one.
         time_scale: multiplies every restore rate (tests and benchmarks against a scaled sandbox).
         retry: a :class:`RetryPolicy`; ``RetryPolicy.disabled()`` turns retries off.
-        timeout: per-request timeout in seconds.
+        timeout: seconds each attempt may take in all (connect, send, the whole answer), and the LWA token
+            request likewise; retries are bounded by ``retry.max_retry_time``.
+        max_response_bytes: the largest answer read (default 64 MiB); reading stops once it is passed.
         user_agent: the User-Agent header.
         clock: monotonic seconds for token expiry (inject to step time in tests).
         on_request: hook called with a :class:`SPAPIRequestRecord` after every attempt.
@@ -172,6 +174,7 @@ class SPAPIClient:
         clock: Callable[[], float] = time.monotonic,
         on_request: SPAPIRequestHook | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        max_response_bytes: int = 64 * 1024 * 1024,
     ) -> None:
         self.credentials = credentials
         self.marketplace = Marketplace.resolve(marketplace)
@@ -188,6 +191,8 @@ class SPAPIClient:
         self._sleep = sleep
         self._own_http = http_client is None
         self._http = http_client or make_http_client(timeout)
+        self.timeout = timeout
+        self.max_response_bytes = max_response_bytes
         self.auth = LWAAuth(
             credentials,
             self._http,
@@ -195,6 +200,7 @@ class SPAPIClient:
             clock=clock,
             retry=self.retry,
             sleep=sleep,
+            timeout=timeout,
         )
         self._specs: dict[ThrottleKey, QuotaSpec] = {}
         self.pricing = PricingSection(self)
@@ -293,10 +299,13 @@ class SPAPIClient:
         policy = self.retry
         counts = {"throttle": 0, "error": 0, "auth": 0}
         attempt = 0
+        started = time.monotonic()
 
         def stop(state: tenacity.RetryCallState) -> bool:
             exc = state.outcome.exception() if state.outcome else None
             if not isinstance(exc, _Retryable):
+                return True
+            if time.monotonic() - started > policy.max_retry_time:  # the call's total retry budget
                 return True
             if exc.kind == "throttle":
                 return counts["throttle"] > policy.max_throttle_retries
@@ -360,16 +369,29 @@ class SPAPIClient:
         token = await self.auth.token()
         started = time.perf_counter()
         failure: str | None = None
+        message = ""
+        too_large: SPAPIError | None = None
         try:
-            response = await self._send(prepared, token)
-            body = response.content
+            response, body = await self._send(prepared, token)
         except httpx.RequestError as exc:
-            failure = type(exc).__name__
+            failure, message = type(exc).__name__, f"request failed ({type(exc).__name__})"
+        except TimeoutError:
+            failure = "Timeout"
+            message = f"timed out after {self.timeout:g} s (the timeout bounds each whole attempt)"
+        except BodyTooLarge as exc:
+            too_large = SPAPIError(
+                None,
+                "ResponseTooLarge",
+                f"the answer passed {exc.size} bytes, above the {exc.limit}-byte cap (max_response_bytes)",
+                operation=op.name,
+            )
+        if too_large is not None:
+            raise too_large  # not retried: the same request would get the same answer
         if failure is not None:
             # Outside the except block: the httpx error (its request carries the access token) is dropped.
             elapsed = time.perf_counter() - started
             await self._record(op.name, attempt, None, None, None, elapsed, waited, failure)
-            err = SPAPIServerError(None, failure, f"request failed ({failure})", operation=op.name)
+            err = SPAPIServerError(None, failure, message, operation=op.name)
             raise _Retryable(err, "error")
         elapsed = time.perf_counter() - started
         request_id = response.headers.get(_REQUEST_ID)
@@ -390,20 +412,20 @@ class SPAPIClient:
             raise _Retryable(error, "auth")
         raise error
 
-    async def _send(self, prepared: PreparedRequest, token: Secret) -> httpx.Response:
-        """Send one attempt. The access token in clear is a local of this frame only (a raised error's
-        traceback never includes it: failures surface from the caller)."""
+    async def _send(self, prepared: PreparedRequest, token: Secret) -> tuple[httpx.Response, bytes]:
+        """Send one attempt and read its answer, bounded in time and size. The access token in clear is a
+        local of this frame only (a raised error's traceback never includes it: failures surface from the
+        caller)."""
         headers = {
             "x-amz-access-token": token.reveal(),
             "User-Agent": self.user_agent,
             "Accept": "application/json",
         }
         url = self._prefix + prepared.path
-        if prepared.body is not None:
-            return await self._http.request(
-                prepared.method, url, params=prepared.query, json=prepared.body, headers=headers
-            )
-        return await self._http.request(prepared.method, url, params=prepared.query, headers=headers)
+        request = self._http.build_request(
+            prepared.method, url, params=prepared.query, json=prepared.body, headers=headers
+        )
+        return await fetch(self._http, request, within=self.timeout, limit=self.max_response_bytes)
 
     async def _record(
         self,
