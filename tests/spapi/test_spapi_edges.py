@@ -6,6 +6,8 @@ import asyncio
 import json
 
 import pytest
+from spapi.spapi_support import ScriptedSPAPI, scripted_client
+from support import serve_asgi
 from test_transport_edges import CHUNKED_HEAD, RawServer, raw_server
 
 from mws_async.retry import RetryPolicy
@@ -82,3 +84,13 @@ async def test_a_dripping_token_endpoint_is_cut_off_at_the_timeout() -> None:
         with pytest.raises(SPAPIError, match="LWA token request timed out after 1 s"):
             await asyncio.wait_for(client.pricing.get_item_offers(ASIN, "New"), 20)
     assert server.requests == 1
+
+
+async def test_server_error_retries_stop_at_the_retry_budget() -> None:
+    app = ScriptedSPAPI()
+    app.answer_status, app.answer_body = 500, '{"errors": [{"code": "InternalFailure", "message": "x"}]}'
+    policy = RetryPolicy(max_attempts=50, initial_backoff=0.2, multiplier=1.0, jitter=0.0, max_retry_time=1.0)
+    async with serve_asgi(app) as url, scripted_client(url, retry=policy) as client:
+        with pytest.raises(SPAPIError) as info:
+            await client.pricing.get_item_offers(ASIN, "New")
+    assert 1 < info.value.attempts == app.answers < 50
