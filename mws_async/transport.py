@@ -788,17 +788,23 @@ class Transport:
             return _Retryable(error, 0.0, "error")
         if isinstance(error, RequestExpiredError):
             return _Retryable(error, 0.0, "skew")
-        maybe_processed = isinstance(error, InternalServerError) or (
-            isinstance(error, UnexpectedResponseError)
-            and (error.status_code is None or error.status_code >= 500 or 200 <= error.status_code < 300)
+        status = getattr(error, "status_code", None) or 0
+        unreadable = isinstance(error, UnexpectedResponseError)
+        # The server failed, or a 2xx could not be read: processing may have happened.
+        maybe_processed = (
+            status >= 500
+            or isinstance(error, InternalServerError)
+            or (unreadable and (status == 0 or 200 <= status < 300))
         )
         if not maybe_processed:
-            return error
+            return error  # a rejection (3xx, 4xx): not processed, and the same request would fail again
         if not request.idempotent:
             return _outcome_unknown(request, error, getattr(error, "attempts", 1))
-        if isinstance(error, UnexpectedResponseError) and not error.retryable:
-            return error
-        return _Retryable(error, 0.0, "error")
+        if isinstance(error, InternalServerError) or (
+            isinstance(error, UnexpectedResponseError) and error.retryable
+        ):
+            return _Retryable(error, 0.0, "error")
+        return error
 
     # -- clock skew ----------------------------------------------------------------------------------
 

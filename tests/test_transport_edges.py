@@ -22,6 +22,8 @@ from typing import Any
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_transport import CREDS, FEEDS, OK_BODY, TOKEN, UA, error_body, make_transport, products_request
 
 from mws_async.errors import (
@@ -29,9 +31,12 @@ from mws_async.errors import (
     InternalServerError,
     InvalidParameterError,
     MWSError,
+    MWSResponseError,
     OutcomeUnknownError,
     RequestThrottledError,
     ResponseTooLargeError,
+    ServiceUnavailableError,
+    ThrottledError,
     TransportError,
     UnexpectedResponseError,
 )
@@ -562,3 +567,71 @@ async def test_exception_chains_hold_no_request_and_no_token(failure: str) -> No
         reachable = _reachable(info.value)
         assert not [o for o in reachable if isinstance(o, (httpx.Request, httpx.Response, httpx.HTTPError))]
         assert TOKEN not in repr(reachable)
+
+
+# -- the error classifier under arbitrary answers ------------------------------------------------------
+
+_CODES = st.sampled_from(
+    ["RequestThrottled", "QuotaExceeded", "ServiceUnavailable", "InternalError", "InvalidParameterValue",
+     "SignatureDoesNotMatch", "AccessDenied", "NextTokenCorrupted", "RequestExpired", "Whatever", ""]
+)  # fmt: skip
+_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
+_HEADER_VALUE = st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=40)
+
+
+@st.composite
+def answers(draw: st.DrawFn) -> tuple[int, bytes, dict[str, str]]:
+    status = draw(
+        st.sampled_from([200, 201, 204, 301, 302, 400, 401, 403, 404, 429, 500, 502, 503, 504, 599])
+    )
+    code, message = draw(_CODES), draw(_TEXT)
+    body = draw(
+        st.one_of(
+            st.binary(max_size=200),
+            st.just(error_body(code, message.replace("<", "").replace("&", ""))),
+            st.just(OK_BODY),
+            st.just(OK_BODY[: draw(st.integers(0, len(OK_BODY)))]),
+            st.builds(lambda t: f"<ErrorResponse><Error>{t}</Error></ErrorResponse>".encode(), _TEXT),
+        )
+    )
+    names = ["x-mws-timestamp", "date", "x-mws-quota-max", "x-mws-quota-remaining", "x-mws-quota-resetsOn",
+             "content-type", "location", "content-md5"]  # fmt: skip
+    headers = draw(st.dictionaries(st.sampled_from(names), _HEADER_VALUE, max_size=4))
+    return status, body, headers
+
+
+@settings(max_examples=300, deadline=None)
+@given(answer=answers(), write=st.booleans())
+async def test_any_answer_is_a_response_or_a_typed_error(
+    answer: tuple[int, bytes, dict[str, str]], write: bool
+) -> None:
+    status, body, headers = answer
+    calls = 0
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        nonlocal calls
+        calls += 1
+        return httpx.Response(status, content=body, headers=headers)
+
+    def parse(response: MWSResponse) -> Any:
+        from mws_async import xml
+
+        return xml.parse(response.body, status_code=response.status_code)
+
+    transport = make_transport(handler, retry=RetryPolicy.disabled())
+    outcome: MWSError | None = None
+    try:
+        await transport.send(submit_feed() if write else products_request(), parse=parse)
+    except MWSError as exc:  # anything else fails the test
+        outcome = exc
+    assert calls == 1
+    if write and outcome is not None and (status >= 500 or 200 <= status < 300):
+        # Only a documented "not processed" answer (or a rejection with its own code, on a 2xx) may be
+        # anything but OutcomeUnknownError: every other failure may have followed processing.
+        not_processed = (ThrottledError, ServiceUnavailableError)
+        allowed = not_processed if status >= 500 else (*not_processed, MWSResponseError)
+        assert isinstance(outcome, (OutcomeUnknownError, *allowed)), repr(outcome)
+    if isinstance(outcome, ServiceUnavailableError):  # resent after: only what MWS documents as such
+        assert outcome.code == "ServiceUnavailable"
+    if isinstance(outcome, ThrottledError):
+        assert outcome.code in ("RequestThrottled", "QuotaExceeded") or outcome.status_code == 429
