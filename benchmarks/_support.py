@@ -284,12 +284,21 @@ def sample_ids(
 # -- worker subprocesses ---------------------------------------------------------------------------------
 
 
-def run_worker(mode: str, *, timeout: float = 600.0, **spec: Any) -> dict[str, Any]:
-    """Run ``python -m benchmarks._worker`` with ``{"mode": mode, **spec}``; its last stdout line is JSON."""
+def run_worker(
+    mode: str,
+    *,
+    timeout: float = 600.0,
+    python: str = sys.executable,
+    env_extra: Mapping[str, str] | None = None,
+    **spec: Any,
+) -> dict[str, Any]:
+    """Run ``python -m benchmarks._worker`` with ``{"mode": mode, **spec}``; its last stdout line is JSON.
+
+    ``python`` may be another environment's interpreter (e.g. a fresh venv with a plain install)."""
     payload = json.dumps({"mode": mode, **spec})
-    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    env = {**os.environ, "PYTHONWARNINGS": "ignore", **(env_extra or {})}
     done = subprocess.run(
-        [sys.executable, "-m", "benchmarks._worker", payload],
+        [python, "-m", "benchmarks._worker", payload],
         cwd=REPO,
         capture_output=True,
         text=True,

@@ -78,7 +78,8 @@ def _mws_async_client(spec: Spec, http: Any, **kw: Any) -> Any:
 async def _cpu_mws_async(spec: Spec) -> dict[str, Any]:
     from mws_async import xml
 
-    xml.set_parser(spec["parser"])
+    if spec.get("parser"):  # None: whatever the installed package picks by default
+        xml.set_parser(spec["parser"])
     transport = spec["transport"]
     http = None if transport == "default" else S.make_http(transport)
     client = _mws_async_client(spec, http)
