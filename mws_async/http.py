@@ -41,6 +41,10 @@ _ENV = "MWS_ASYNC_HTTP_TRANSPORT"
 TRANSPORTS = ("aiohttp", "httpx")
 """Values of ``MWS_ASYNC_HTTP_TRANSPORT``."""
 
+EXCHANGE_ERRORS = (httpx.RequestError, httpx.InvalidURL, httpx.StreamError)
+"""What httpx raises when an exchange cannot be completed: network and protocol failures, and answers it
+cannot even represent (a redirect whose Location is not a URL raises InvalidURL inside ``send``)."""
+
 
 def _aiohttp_available() -> bool:
     try:

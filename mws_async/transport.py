@@ -42,7 +42,7 @@ from mws_async.errors import (
     UnexpectedResponseError,
     error_class_for,
 )
-from mws_async.http import BodyTooLarge, make_http_client, read_limited
+from mws_async.http import EXCHANGE_ERRORS, BodyTooLarge, make_http_client, read_limited
 from mws_async.logs import install_redaction
 from mws_async.retry import RetryPolicy
 from mws_async.signing import SignatureMethod, canonical_query, format_timestamp, percent_encode, signature
@@ -177,7 +177,7 @@ class BodyStream:
                         f"{self._min_rate:g} bytes/s)",
                         operation=self._operation,
                     )
-                except httpx.RequestError as exc:
+                except EXCHANGE_ERRORS as exc:
                     failure = TransportError(
                         f"{self._operation}: the download failed after {received} bytes "
                         f"({type(exc).__name__}: {exc})",
@@ -620,7 +620,7 @@ class Transport:
                     body = await read_limited(response, limit)
         except TimeoutError:
             failure = self._timed_out(request, attempt, reached=response is not None)
-        except httpx.RequestError as exc:
+        except EXCHANGE_ERRORS as exc:
             failure = self._transport_failure(request, exc, attempt)
         except BodyTooLarge as exc:
             failure = self._too_large(request, response, exc, attempt)
@@ -678,7 +678,7 @@ class Transport:
             else QuotaHeaders(),
         )
 
-    def _transport_failure(self, request: MWSRequest, exc: httpx.RequestError, attempt: int) -> BaseException:
+    def _transport_failure(self, request: MWSRequest, exc: Exception, attempt: int) -> BaseException:
         # Never include the URL: for SubmitFeed it carries the signature and MWSAuthToken.
         reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
         if isinstance(exc, httpx.TransportError) and _not_sent(exc):
@@ -786,9 +786,9 @@ class Transport:
             return _Retryable(error, 0.0, "throttle")
         if isinstance(error, ServiceUnavailableError):
             return _Retryable(error, 0.0, "error")
-        if isinstance(error, RequestExpiredError):
-            return _Retryable(error, 0.0, "skew")
         status = getattr(error, "status_code", None) or 0
+        if isinstance(error, RequestExpiredError) and status < 500:
+            return _Retryable(error, 0.0, "skew")
         unreadable = isinstance(error, UnexpectedResponseError)
         # The server failed, or a 2xx could not be read: processing may have happened.
         maybe_processed = (

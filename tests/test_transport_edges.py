@@ -635,3 +635,25 @@ async def test_any_answer_is_a_response_or_a_typed_error(
         assert outcome.code == "ServiceUnavailable"
     if isinstance(outcome, ThrottledError):
         assert outcome.code in ("RequestThrottled", "QuotaExceeded") or outcome.status_code == 429
+
+
+async def test_a_5xx_with_a_rejection_code_to_a_write_is_still_outcome_unknown() -> None:
+    """Found by the fuzz above: a 500 whose body says RequestExpired is not a documented "not processed"."""
+    calls = 0
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        nonlocal calls
+        calls += 1
+        return httpx.Response(500, content=error_body("RequestExpired", "Request has expired"))
+
+    with pytest.raises(OutcomeUnknownError):
+        await make_transport(handler).send(submit_feed())
+    assert calls == 1
+
+
+@pytest.mark.parametrize("write", [False, True])
+async def test_a_redirect_to_something_that_is_not_a_url_is_a_typed_error(write: bool) -> None:
+    """Found by the fuzz above: httpx raises InvalidURL from inside send() for such a Location."""
+    transport = make_transport(lambda r: httpx.Response(301, headers={"location": "A:0"}), retry=NO_RETRY)
+    with pytest.raises(OutcomeUnknownError if write else TransportError, match="InvalidURL"):
+        await transport.send(submit_feed() if write else products_request())

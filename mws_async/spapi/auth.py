@@ -36,7 +36,7 @@ import httpx
 
 from mws_async.credentials import Secret
 from mws_async.errors import ConfigurationError
-from mws_async.http import BodyTooLarge, fetch
+from mws_async.http import EXCHANGE_ERRORS, BodyTooLarge, fetch
 from mws_async.retry import RetryPolicy
 from mws_async.spapi.errors import LWAError, SPAPIError
 from mws_async.transport import is_loopback
@@ -342,7 +342,7 @@ class LWAAuth:
         )
         try:
             response, body = await fetch(self._http, request, within=self.timeout, limit=_MAX_TOKEN_ANSWER)
-        except httpx.RequestError as exc:
+        except EXCHANGE_ERRORS as exc:
             return SPAPIError(
                 None, type(exc).__name__, "LWA token request failed", operation="LWA token"
             ), True

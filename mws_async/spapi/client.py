@@ -33,7 +33,7 @@ from pydantic import BaseModel, ValidationError
 from mws_async.bulk import BulkResult, BulkStats
 from mws_async.credentials import Secret
 from mws_async.errors import ConfigurationError
-from mws_async.http import BodyTooLarge, fetch, make_http_client
+from mws_async.http import EXCHANGE_ERRORS, BodyTooLarge, fetch, make_http_client
 from mws_async.marketplaces import Marketplace, Region
 from mws_async.retry import RetryPolicy
 from mws_async.spapi import models as m
@@ -373,7 +373,7 @@ class SPAPIClient:
         too_large: SPAPIError | None = None
         try:
             response, body = await self._send(prepared, token)
-        except httpx.RequestError as exc:
+        except EXCHANGE_ERRORS as exc:
             failure, message = type(exc).__name__, f"request failed ({type(exc).__name__})"
         except TimeoutError:
             failure = "Timeout"
