@@ -5,11 +5,14 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 from typing import Any
+from xml.parsers.expat import ExpatError
 
 import pytest
+import xmltodict
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from support import FIXTURES
+from xml_documents import documents, force_lists
 
 from mws_async import xml
 from mws_async.errors import ConfigurationError, MWSError, UnexpectedResponseError
@@ -379,3 +382,43 @@ def test_a_shallow_error_detail_is_kept_as_text() -> None:
     )
     errors, _ = xml.parse_error_response(body)
     assert errors[0]["Detail"] == "{'Why': 'because'}"
+
+
+# -- fuzzing: generated documents (issue 14, regression net) ---------------------------------------------
+
+
+@settings(max_examples=400, deadline=None)
+@given(body=documents(), force_list=force_lists())
+def test_generated_documents_read_the_same_with_both_backends(
+    body: bytes, force_list: frozenset[str]
+) -> None:
+    outcomes = _outcomes(body, force_list=force_list)  # anything but an MWSError escapes and fails the test
+    assert len(set(map(repr, outcomes.values()))) == 1, outcomes
+
+
+@settings(max_examples=200, deadline=None)
+@given(body=documents(root="ErrorResponse"))
+def test_generated_error_responses_give_errors_or_a_typed_error_alike(body: bytes) -> None:
+    outcomes: dict[str, object] = {}
+    reference = xml.current_parser()
+    for parser in xml.available_parsers():
+        xml.set_parser(parser)
+        try:
+            outcomes[parser] = xml.parse_error_response(body, status_code=400)
+        except MWSError as exc:
+            outcomes[parser] = type(exc)
+        finally:
+            xml.set_parser(reference)
+    assert len(set(map(repr, outcomes.values()))) == 1, outcomes
+
+
+@settings(max_examples=300, deadline=None)
+@given(body=documents())
+def test_the_fast_and_careful_namespace_paths_give_the_same_document(body: bytes) -> None:
+    def read(data: bytes) -> object:
+        try:
+            return xmltodict.parse(data, disable_entities=True)
+        except (ExpatError, ValueError, LookupError):
+            return "refused"
+
+    assert read(xml.strip_namespaces(body)) == read(xml._strip_careful(body))
