@@ -37,6 +37,7 @@ from mws_async.xml import nesting_depth
 
 __all__ = [
     "MAX_NESTING",
+    "ListBefore",
     "MWSModel",
     "XmlList",
     "as_list",
@@ -73,7 +74,7 @@ def as_list(value: Any) -> list[Any]:
     return [value]
 
 
-class _ListBefore(BeforeValidator):
+class ListBefore(BeforeValidator):
     """A :class:`~pydantic.BeforeValidator` for a list field that also makes the list stop at its first bad
     item: validating a million bad elements must not build a million errors."""
 
@@ -85,7 +86,7 @@ class _ListBefore(BeforeValidator):
         return schema
 
 
-XmlList = Annotated[list[T], _ListBefore(as_list)]
+XmlList = Annotated[list[T], ListBefore(as_list)]
 """A repeating element: always a list, whether it occurred zero, one or many times."""
 
 
@@ -102,7 +103,7 @@ def wrapped(inner: str) -> BeforeValidator:
             return as_list(value.get(inner))
         return as_list(value)
 
-    return _ListBefore(unwrap)
+    return ListBefore(unwrap)
 
 
 def text_of(value: Any) -> Any:

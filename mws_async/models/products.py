@@ -40,6 +40,7 @@ from pydantic import (
 )
 
 from mws_async.models.base import (
+    ListBefore,
     MWSModel,
     XmlList,
     as_list,
@@ -138,7 +139,7 @@ LenientDatetime = Annotated[datetime | None, WrapValidator(_none_on_error)]
 LenientBool = Annotated[bool | None, WrapValidator(_none_on_error)]
 """A flag; ``None`` when missing or not a boolean (``String`` in the PHP mocks)."""
 
-TextList = Annotated[list[str], BeforeValidator(_texts)]
+TextList = Annotated[list[str], ListBefore(_texts)]
 """A repeated text element (``Author``, ``Feature``...): always a list of strings."""
 
 _First = BeforeValidator(_first)
