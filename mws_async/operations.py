@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import cached_property
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, FailFast, TypeAdapter, ValidationError
 
 from mws_async import xml
 from mws_async.errors import ClientValidationError, UnexpectedResponseError
@@ -237,7 +237,8 @@ class Operation:
     @cached_property
     def adapter(self) -> TypeAdapter[Any]:
         """One TypeAdapter per operation, built once (validation is the hot path)."""
-        target = list[self.result] if self.many else self.result  # type: ignore[name-defined]
+        # A repeated result element stops at its first bad item: a flood of bad results costs one error.
+        target: Any = Annotated[list[self.result], FailFast()] if self.many else self.result  # type: ignore[name-defined]
         return TypeAdapter(target)
 
     # -- arguments -> wire -------------------------------------------------------------------------
@@ -349,6 +350,16 @@ class Operation:
         )
         return self.validate(doc, response)
 
+    def _unexpected(self, response: MWSResponse, reason: str) -> UnexpectedResponseError:
+        return UnexpectedResponseError(
+            reason,
+            status_code=response.status_code,
+            content_type=response.content_type,
+            first_bytes=response.body,
+            operation=self.action,
+            request_id=response.request_id,
+        )
+
     def envelope(self, doc: Mapping[str, Any], response: MWSResponse) -> Mapping[str, Any]:
         """The ``{Action}Response`` element of a parsed document."""
         root = doc.get(f"{self.action}Response")
@@ -380,20 +391,49 @@ class Operation:
         try:
             result = self.adapter.validate_python(payload if payload is not None else {})
         except ValidationError as exc:
-            raise UnexpectedResponseError(
-                f"response does not match the {self.action} model: {exc.error_count()} error(s), first: "
-                f"{exc.errors()[0]['loc']} {exc.errors()[0]['msg']}",
-                status_code=response.status_code,
-                content_type=response.content_type,
-                first_bytes=response.body,
-                operation=self.action,
-                request_id=response.request_id,
+            raise self._unexpected(
+                response, f"response does not match the {self.action} model: {_summary(exc)}"
+            ) from None
+        except RecursionError:
+            raise self._unexpected(
+                response, f"response is nested too deeply for the {self.action} model"
+            ) from None
+        except Exception as exc:  # a validator that broke: still a typed error naming what happened
+            raise self._unexpected(
+                response,
+                f"response could not be read into the {self.action} model ({type(exc).__name__}: {exc})",
             ) from None
         request_id = response.request_id
         for item in result if self.many else (result,):
             if isinstance(item, BaseModel) and "request_id" in type(item).model_fields:
                 item.request_id = request_id  # type: ignore[attr-defined]
         return result
+
+
+_ERRORS_SHOWN = 3
+
+
+def _summary(exc: ValidationError) -> str:
+    """The error count and the first few errors, built once and without inputs, contexts or URLs."""
+    errors = exc.errors(include_url=False, include_context=False, include_input=False)[:_ERRORS_SHOWN]
+    shown = "; ".join(f"{_where(error['loc'])}: {error['msg']}" for error in errors)
+    return f"{exc.error_count()} error(s), first: {shown}"
+
+
+def _where(loc: tuple[int | str, ...]) -> str:
+    """A location such as ``Self.0.Parent*49.ProductCategoryId``: repeats collapsed, length capped."""
+    parts: list[str] = []
+    previous: int | str | None = None
+    repeats = 0
+    for step in (*loc, None):
+        if step == previous and step is not None:
+            repeats += 1
+            continue
+        if previous is not None:
+            parts.append(f"{previous}*{repeats}" if repeats > 1 else str(previous))
+        previous, repeats = step, 1
+    where = ".".join(parts) or "(root)"
+    return where if len(where) <= 200 else where[:97] + "..." + where[-100:]
 
 
 def xml_list(value: Any) -> list[Any]:

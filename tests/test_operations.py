@@ -5,11 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal
 
+import httpx
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from pydantic import field_validator
 
-from mws_async.errors import ClientValidationError
+from mws_async.errors import ClientValidationError, UnexpectedResponseError
+from mws_async.models.base import MWSModel
 from mws_async.operations import Operation, Param
 from mws_async.sections.products import (
     GET_LOWEST_OFFER_LISTINGS_FOR_ASIN,
@@ -17,7 +20,7 @@ from mws_async.sections.products import (
     GET_MY_FEES_ESTIMATE,
     OPERATIONS,
 )
-from mws_async.transport import Section
+from mws_async.transport import MWSResponse, Section
 
 US = "ATVPDKIKX0DER"
 
@@ -143,3 +146,80 @@ def test_random_ids_either_validate_or_raise_the_documented_error(ids: list[str]
     )
     assert items == len(ids)
     assert [params[f"IdList.Id.{i}"] for i in range(1, len(ids) + 1)] == ids
+
+
+# -- response validation failures are bounded (issue 14, point 3) ----------------------------------------
+
+SEEN: list[int] = []
+
+
+class _Counted(MWSModel):
+    code: int
+
+    @field_validator("code")
+    @classmethod
+    def _count(cls, value: int) -> int:
+        SEEN.append(value)
+        return value
+
+
+class _Four(MWSModel):
+    a: int
+    b: int
+    c: int
+    d: int
+
+
+class _Broken(MWSModel):
+    a: str | None = None
+
+    @field_validator("a")
+    @classmethod
+    def _explode(cls, value: str | None) -> str | None:
+        raise TypeError("a bug in a validator")
+
+
+SECTION = Section("T", "/T/1", "1")
+
+
+def _response(body: bytes) -> MWSResponse:
+    return MWSResponse(
+        status_code=200,
+        body=body,
+        headers=httpx.Headers({"content-type": "text/xml"}),
+        operation="Op",
+        attempts=1,
+        elapsed=0.0,
+        request_id="rid-1",
+    )
+
+
+def test_validation_of_a_flood_of_bad_results_stops_at_the_first_bad_one() -> None:
+    op = Operation(SECTION, "Op", result=_Counted, many=True)
+    body = (
+        b"<OpResponse><OpResult><Code>1</Code></OpResult><OpResult><Code>x</Code></OpResult>"
+        + b"<OpResult><Code>2</Code></OpResult>" * 20_000
+    )
+    SEEN.clear()
+    with pytest.raises(UnexpectedResponseError, match="does not match the Op model") as info:
+        op.parse(_response(body + b"</OpResponse>"))
+    assert SEEN == [1]
+    assert info.value.request_id == "rid-1"
+
+
+def test_a_validation_failure_names_the_first_three_errors() -> None:
+    op = Operation(SECTION, "Op", result=_Four)
+    body = b"<OpResponse><OpResult><A>x</A><B>x</B><C>x</C><D>x</D></OpResult></OpResponse>"
+    with pytest.raises(UnexpectedResponseError) as info:
+        op.parse(_response(body))
+    message = str(info.value)
+    assert "4 error(s)" in message
+    assert "A: Input should be a valid integer" in message
+    assert "C: Input should be a valid integer" in message
+    assert "D:" not in message
+
+
+def test_a_validator_that_breaks_is_an_unexpected_response_not_a_type_error() -> None:
+    op = Operation(SECTION, "Op", result=_Broken)
+    with pytest.raises(UnexpectedResponseError, match="TypeError: a bug in a validator"):
+        op.parse(_response(b"<OpResponse><OpResult><A>x</A></OpResult></OpResponse>"))
