@@ -7,19 +7,23 @@ from decimal import Decimal
 
 import httpx
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import field_validator
+from xml_documents import documents
 
-from mws_async.errors import ClientValidationError, UnexpectedResponseError
+from mws_async import xml
+from mws_async.errors import ClientValidationError, MWSError, UnexpectedResponseError
 from mws_async.models.base import MWSModel
 from mws_async.operations import Operation, Param
+from mws_async.sections.orders import GET_ORDER
 from mws_async.sections.products import (
     GET_LOWEST_OFFER_LISTINGS_FOR_ASIN,
     GET_MATCHING_PRODUCT_FOR_ID,
     GET_MY_FEES_ESTIMATE,
     OPERATIONS,
 )
+from mws_async.sections.reports import GET_REPORT_REQUEST_COUNT
 from mws_async.transport import MWSResponse, Section
 
 US = "ATVPDKIKX0DER"
@@ -223,3 +227,45 @@ def test_a_validator_that_breaks_is_an_unexpected_response_not_a_type_error() ->
     op = Operation(SECTION, "Op", result=_Broken)
     with pytest.raises(UnexpectedResponseError, match="TypeError: a bug in a validator"):
         op.parse(_response(b"<OpResponse><OpResult><A>x</A></OpResult></OpResponse>"))
+
+
+# -- fuzzing: generated responses through Operation.parse (issue 14, regression net) ---------------------
+
+FUZZED = [
+    OPERATIONS["GetMatchingProductForId"],
+    OPERATIONS["ListMatchingProducts"],
+    OPERATIONS["GetProductCategoriesForASIN"],
+    OPERATIONS["GetMyFeesEstimate"],
+    OPERATIONS["GetLowestPricedOffersForASIN"],
+    OPERATIONS["GetServiceStatus"],
+    GET_ORDER,
+    GET_REPORT_REQUEST_COUNT,
+]
+
+
+@st.composite
+def _responses(draw: st.DrawFn) -> tuple[Operation, bytes]:
+    op = draw(st.sampled_from(FUZZED))
+    result = op.result_key or f"{op.action}Result"
+    return op, draw(documents(root=f"{op.action}Response", result=result))
+
+
+def _parsed(op: Operation, body: bytes, parser: str) -> object:
+    reference = xml.current_parser()
+    xml.set_parser(parser)
+    try:
+        return op.parse(_response(body))
+    except MWSError as exc:
+        return type(exc)
+    finally:
+        xml.set_parser(reference)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case=_responses())
+def test_generated_responses_give_a_result_or_a_typed_error_alike_with_both_backends(
+    case: tuple[Operation, bytes],
+) -> None:
+    op, body = case
+    outcomes = [_parsed(op, body, parser) for parser in xml.available_parsers()]
+    assert all(outcome == outcomes[0] for outcome in outcomes), outcomes

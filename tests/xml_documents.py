@@ -175,10 +175,18 @@ ENCODINGS = ["UTF-8", "utf-8", "ISO-8859-1", "windows-1252", "Shift_JIS", "UTF-1
 
 
 @st.composite
-def documents(draw: st.DrawFn, root: str | None = None) -> bytes:
+def documents(draw: st.DrawFn, root: str | None = None, result: str | None = None) -> bytes:
     """A whole body: optional declaration (in some encoding), optional DOCTYPE, a root element, optional
-    junk; sometimes truncated."""
+    junk; sometimes truncated. With ``root`` (and ``result``) the random elements sit inside that envelope,
+    one to three result elements (some with a ``status`` attribute) as MWS sends per-id results."""
     body = draw(elements())
+    if result is not None:
+        results = []
+        for _ in range(draw(st.integers(1, 3))):
+            status = draw(st.sampled_from(["", ' status="Success"', ' status="ClientError"']))
+            inner = "".join(draw(st.lists(elements(depth=1), max_size=3)))
+            results.append(f"<{result}{status}>{inner}</{result}>")
+        body = "".join(results)
     if root is not None:
         body = f"<{root}>{body}</{root}>"
     encoding = draw(st.sampled_from([None, *ENCODINGS]))
