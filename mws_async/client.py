@@ -132,7 +132,7 @@ class MWSClient:
                 if result is not None:
                     return result
             raise
-        return operation.parse(response)
+        return await operation.aparse(response)
 
     def open_stream(
         self,
@@ -161,7 +161,7 @@ class MWSClient:
         request = self._request(
             operation, args, body=body, content_type=content_type, extra_params=extra_params
         )
-        return operation.parse(await self.transport.send(request, credentials=credentials))
+        return await operation.aparse(await self.transport.send(request, credentials=credentials))
 
     def _request(
         self,

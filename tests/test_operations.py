@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 
 import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import field_validator
+from support import FIXTURES
 from xml_documents import documents
 
 from mws_async import xml
 from mws_async.errors import ClientValidationError, MWSError, UnexpectedResponseError
 from mws_async.models.base import MWSModel
-from mws_async.operations import Operation, Param
+from mws_async.operations import OFF_LOOP_BYTES, OFF_LOOP_PARSER, Operation, Param
 from mws_async.sections.orders import GET_ORDER
 from mws_async.sections.products import (
     GET_LOWEST_OFFER_LISTINGS_FOR_ASIN,
@@ -269,3 +273,71 @@ def test_generated_responses_give_a_result_or_a_typed_error_alike_with_both_back
     op, body = case
     outcomes = [_parsed(op, body, parser) for parser in xml.available_parsers()]
     assert all(outcome == outcomes[0] for outcome in outcomes), outcomes
+
+
+# -- big bodies off the event loop (issue 14, point 3) ---------------------------------------------------
+
+LMP = OPERATIONS["ListMatchingProducts"]
+LMP_BODY = (FIXTURES / "Products" / "ListMatchingProducts__peddler__26.xml").read_bytes()
+
+
+def _big_lmp_body(size: int) -> bytes:
+    start = LMP_BODY.index(b"<Product>")
+    end = LMP_BODY.rindex(b"</Product>") + len(b"</Product>")
+    products = LMP_BODY[start:end]
+    copies = size // len(products) + 1
+    return LMP_BODY[:start] + products * copies + LMP_BODY[end:]
+
+
+def _spy_on_parse(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, str | None]]:
+    calls: list[tuple[int, str | None]] = []
+    real = xml.parse
+
+    def spy(data: bytes, **kwargs: Any) -> dict[str, Any]:
+        calls.append((threading.get_ident(), kwargs.get("parser")))
+        return real(data, **kwargs)
+
+    monkeypatch.setattr(xml, "parse", spy)
+    return calls
+
+
+async def test_a_small_body_is_parsed_on_the_loop_with_the_current_backend(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls = _spy_on_parse(monkeypatch)
+    result = await LMP.aparse(_response(LMP_BODY))
+    assert result == LMP.parse(_response(LMP_BODY))
+    assert calls[0] == (threading.get_ident(), None)
+
+
+async def test_a_big_body_is_parsed_in_a_thread_with_the_pure_parser_and_reads_the_same(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    body = _big_lmp_body(OFF_LOOP_BYTES + 1)
+    calls = _spy_on_parse(monkeypatch)
+    result = await LMP.aparse(_response(body))
+    assert calls[0][0] != threading.get_ident()
+    assert calls[0][1] == OFF_LOOP_PARSER
+    assert result == LMP.parse(_response(body), parser="xmltodict-rs")
+    assert len(result.products) > 10
+
+
+async def test_the_loop_keeps_running_while_a_big_body_is_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
+    loop_ran = threading.Event()
+    real = xml.parse
+
+    def waits_for_the_loop(data: bytes, **kwargs: Any) -> dict[str, Any]:
+        loop_ran.wait(timeout=10)  # on the loop this could only time out
+        return real(data, **kwargs)
+
+    monkeypatch.setattr(xml, "parse", waits_for_the_loop)
+
+    async def tick() -> None:
+        await asyncio.sleep(0)
+        loop_ran.set()
+
+    ticker = asyncio.create_task(tick())
+    result = await LMP.aparse(_response(_big_lmp_body(OFF_LOOP_BYTES + 1)))
+    await ticker
+    assert len(result.products) > 10
+    assert loop_ran.is_set()
