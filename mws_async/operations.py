@@ -368,12 +368,17 @@ class Operation:
 
     async def aparse(self, response: MWSResponse) -> Any:
         """:meth:`parse` for the event loop: a body above :data:`OFF_LOOP_BYTES` is parsed and validated in
-        a worker thread, with the pure-Python parser, which lets the loop run every few milliseconds
-        (xmltodict-rs and pydantic hold the GIL for a whole parse); smaller bodies stay on the fast path,
-        on the loop. Both backends give the same result (see :mod:`mws_async.xml`)."""
+        a worker thread, with the pure-Python parser fed in pieces (xmltodict-rs holds the GIL for a whole
+        parse), pausing about every millisecond (:func:`mws_async.xml.paced`) so the loop keeps running;
+        smaller bodies stay on the fast path, on the loop. Both backends give the same result (see
+        :mod:`mws_async.xml`)."""
         if len(response.body) <= OFF_LOOP_BYTES:
             return self.parse(response)
-        return await asyncio.to_thread(self.parse, response, parser=OFF_LOOP_PARSER)
+        return await asyncio.to_thread(self._parse_paced, response)
+
+    def _parse_paced(self, response: MWSResponse) -> Any:
+        with xml.paced():  # pauses that let the loop's thread take the GIL at once
+            return self.parse(response, parser=OFF_LOOP_PARSER)
 
     def _unexpected(self, response: MWSResponse, reason: str) -> UnexpectedResponseError:
         return UnexpectedResponseError(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -341,3 +342,21 @@ async def test_the_loop_keeps_running_while_a_big_body_is_parsed(monkeypatch: py
     await ticker
     assert len(result.products) > 10
     assert loop_ran.is_set()
+
+
+async def test_the_worker_thread_pauses_for_the_loop_while_parsing_and_validating(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    body = _big_lmp_body(OFF_LOOP_BYTES * 2)
+    real_sleep = time.sleep
+    pauses: list[int] = []
+
+    def spy(seconds: float) -> None:
+        pauses.append(threading.get_ident())
+        real_sleep(seconds)
+
+    monkeypatch.setattr(time, "sleep", spy)
+    result = await LMP.aparse(_response(body))
+    assert pauses
+    assert threading.get_ident() not in pauses
+    assert result == LMP.parse(_response(body))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import threading
+import time
 from pathlib import Path
 from typing import Any
 from xml.parsers.expat import ExpatError
@@ -422,3 +424,58 @@ def test_the_fast_and_careful_namespace_paths_give_the_same_document(body: bytes
             return "refused"
 
     assert read(xml.strip_namespaces(body)) == read(xml._strip_careful(body))
+
+
+# -- pacing a worker thread for an event loop (issue 14, point 3) ----------------------------------------
+
+
+def _fake_clock(monkeypatch: pytest.MonkeyPatch, step: float) -> list[float]:
+    now = [0.0]
+
+    def clock() -> float:
+        now[0] += step
+        return now[0]
+
+    monkeypatch.setattr(time, "perf_counter", clock)
+    return now
+
+
+def test_pause_sleeps_only_in_a_paced_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    slept: list[tuple[str, float]] = []
+    monkeypatch.setattr(
+        time, "sleep", lambda seconds: slept.append((threading.current_thread().name, seconds))
+    )
+    _fake_clock(monkeypatch, 0.002)  # every reading 2 ms later than the last: always time to pause
+    for _ in range(5):
+        xml.pause()
+    assert slept == []
+
+    def worker() -> None:
+        with xml.paced():
+            for _ in range(5):
+                xml.pause()
+        xml.pause()  # unmarked again
+
+    thread = threading.Thread(target=worker, name="paced")
+    thread.start()
+    thread.join()
+    assert slept == [("paced", 0.0001)] * 5
+
+
+def test_a_paced_thread_pauses_between_pieces_and_reads_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    body = b"<R>" + b"<Item><Name>a &amp; b</Name><Text>  spaced text  </Text></Item>" * 2000 + b"</R>"
+    expected = xml.parse(body, force_list={"Item"}, parser="xmltodict")
+    slept: list[float] = []
+    monkeypatch.setattr(time, "sleep", slept.append)
+    _fake_clock(monkeypatch, 0.002)
+    results: list[object] = []
+
+    def worker() -> None:
+        with xml.paced():
+            results.append(xml.parse(body, force_list={"Item"}, parser="xmltodict"))
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    thread.join()
+    assert results == [expected]
+    assert len(slept) >= len(body) // (16 * 1024)

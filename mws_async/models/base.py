@@ -33,7 +33,7 @@ from pydantic import (
 from pydantic.alias_generators import to_pascal
 from pydantic_core import CoreSchema
 
-from mws_async.xml import nesting_depth
+from mws_async.xml import nesting_depth, pause
 
 __all__ = [
     "MAX_NESTING",
@@ -67,6 +67,7 @@ class MWSModel(BaseModel):
 
 def as_list(value: Any) -> list[Any]:
     """``None``/empty -> ``[]``, a single element -> ``[element]``, a list stays a list."""
+    pause()  # lets an event loop in, when validating in a paced worker thread (Operation.aparse)
     if value is None or value == "":
         return []
     if isinstance(value, list):
