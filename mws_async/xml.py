@@ -151,8 +151,8 @@ _SPACE = frozenset(b" \t\r\n")
 _TAG_HEAD = re.compile(
     rb"""<[A-Za-z_:\x80-\xff][^\s<>"'=/]*(?:\s+[^\s<>"'=/]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s+"""
 )
+_TAG_HEADS: set[bytes] = set()  # tag heads _TAG_HEAD has accepted (bounded; add and clear only)
 # The careful path's tokens: markup whose content is not tags, or (group 1) a start or end tag.
-_TAG_HEADS: set[bytes] = set()  # tag heads _TAG_HEAD has accepted (thread-safe enough: add/clear only)
 _TOKEN = re.compile(
     rb"""<!\[CDATA\[.*?\]\]>|<!--.*?-->|<\?.*?\?>|<!.*?>|(</?[^\s<>!?/"'=][^<>"']*(?:(?:"[^"]*"|'[^']*')[^<>"']*)*>)""",
     re.DOTALL,
