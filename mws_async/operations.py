@@ -43,7 +43,9 @@ __all__ = [
 OFF_LOOP_BYTES: Final = 128 * 1024
 """Bodies above this many bytes are parsed and validated off the event loop by :meth:`Operation.aparse`.
 A Products answer costs about 0.1 ms per KB to parse and validate, so 128 KiB keeps the loop's longest
-stall near 15 ms; benchmarks/loop_lag.py measures the lag with a 5 MB answer."""
+stall near 15 ms; benchmarks/loop_lag.py measures the lag with a 5 MB answer. What remains there is
+CPython's full garbage collections over the objects such an answer creates: they stop every thread
+(about 100-250 ms each for 5 MB on Python 3.11), wherever they start."""
 
 OFF_LOOP_PARSER: Final = "xmltodict"
 """The backend :meth:`Operation.aparse` uses in its worker thread: pure Python, so the interpreter hands

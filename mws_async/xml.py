@@ -77,9 +77,10 @@ __all__ = [
 DEFAULT_MAX_BYTES: Final = 64 * 1024 * 1024
 DEFAULT_MAX_TAGS: Final = 1_000_000
 """Default limit on tags (every ``<``) in one body. The largest recorded MWS answers have ~6,000 (a 158 KB
-ListRecommendations page); the sandbox's 100-result GetMatchingProductForId (253 KB) ~9,000. A million
-tags is ~30 MB of real-shaped XML and seconds of parsing and validation; a flood of tiny elements under
-the byte cap (20 MB of ``<Product/>`` is 2 million) is refused before any parsing."""
+ListRecommendations page); the sandbox's 100-result GetMatchingProductForId (253 KB) ~12,400 and a 5 MB
+ListMatchingProducts-like answer ~280,000. A million tags is ~20 MB of real-shaped XML and seconds of
+parsing and validation; a flood of tiny elements under the byte cap (20 MB of ``<Product/>`` is 2
+million) is refused before any parsing."""
 
 _max_tags: list[int] = [DEFAULT_MAX_TAGS]
 _DTD = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
