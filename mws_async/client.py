@@ -129,7 +129,7 @@ class MWSClient:
         try:
             # Parsed inside the retry loop: a truncated answer to a read is retried, and any unreadable
             # answer to a non-idempotent call is an OutcomeUnknownError.
-            result = await self.transport.send(request, credentials=credentials, parse=operation.parse)
+            result = await self.transport.send(request, credentials=credentials, parse=operation.aparse)
         except MWSResponseError as exc:
             # Some operations report a per-item failure as an ErrorResponse carrying the item's attributes
             # (GetLowestPricedOffers): that is a failed result for the item, not a failed call.
@@ -177,7 +177,7 @@ class MWSClient:
         request = self._request(
             operation, args, body=body, content_type=content_type, extra_params=extra_params
         )
-        return await self.transport.send(request, credentials=credentials, parse=operation.parse)
+        return await self.transport.send(request, credentials=credentials, parse=operation.aparse)
 
     def _request(
         self,

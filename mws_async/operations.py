@@ -12,6 +12,7 @@ All argument problems are found before anything is sent and reported together in
 
 from __future__ import annotations
 
+import asyncio
 import enum
 import math
 import re
@@ -20,9 +21,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from functools import cached_property
-from typing import Any, Final, Literal
+from typing import Annotated, Any, Final, Literal
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, FailFast, TypeAdapter, ValidationError
 
 from mws_async import xml
 from mws_async.errors import ClientValidationError, UnexpectedResponseError
@@ -32,6 +33,8 @@ from mws_async.identifiers import describe as describe_value
 from mws_async.transport import MWSRequest, MWSResponse, Section
 
 __all__ = [
+    "OFF_LOOP_BYTES",
+    "OFF_LOOP_PARSER",
     "Operation",
     "Page",
     "Pagination",
@@ -41,6 +44,17 @@ __all__ = [
     "as_instant",
     "format_datetime",
 ]
+
+OFF_LOOP_BYTES: Final = 128 * 1024
+"""Bodies above this many bytes are parsed and validated off the event loop by :meth:`Operation.aparse`.
+A Products answer costs about 0.1 ms per KB to parse and validate, so 128 KiB keeps the loop's longest
+stall near 15 ms; benchmarks/loop_lag.py measures the lag with a 5 MB answer. What remains there is
+CPython's full garbage collections over the objects such an answer creates: they stop every thread
+(about 100-250 ms each for 5 MB on Python 3.11), wherever they start."""
+
+OFF_LOOP_PARSER: Final = "xmltodict"
+"""The backend :meth:`Operation.aparse` uses in its worker thread: pure Python, so the interpreter hands
+the GIL back to the loop every switch interval (5 ms), where xmltodict-rs holds it for the whole parse."""
 
 ParamKind = Literal["str", "list", "bool", "datetime", "int", "decimal", "struct_list", "struct"]
 
@@ -505,7 +519,8 @@ class Operation:
     @cached_property
     def adapter(self) -> TypeAdapter[Any]:
         """One TypeAdapter per operation, built once (validation is the hot path)."""
-        target = list[self.result] if self.many else self.result  # type: ignore[name-defined]
+        # A repeated result element stops at its first bad item: a flood of bad results costs one error.
+        target: Any = Annotated[list[self.result], FailFast()] if self.many else self.result  # type: ignore[name-defined]
         return TypeAdapter(target)
 
     # -- arguments -> wire -------------------------------------------------------------------------
@@ -681,16 +696,45 @@ class Operation:
 
     # -- response -> model -------------------------------------------------------------------------
 
-    def parse(self, response: MWSResponse) -> Any:
-        """Parse and validate a 200 response body into the result model; ``request_id`` set where possible."""
+    def parse(self, response: MWSResponse, *, parser: str | None = None) -> Any:
+        """Parse and validate a 200 response body into the result model; ``request_id`` set where possible.
+
+        ``parser`` picks the XML backend for this call (default: :func:`mws_async.xml.current_parser`).
+        """
         doc = xml.parse(
             response.body,
             force_list=self.force_list,
             status_code=response.status_code,
             content_type=response.content_type,
             operation=self.action,
+            parser=parser,
         )
         return self.validate(doc, response)
+
+    async def aparse(self, response: MWSResponse) -> Any:
+        """:meth:`parse` for the event loop: a body above :data:`OFF_LOOP_BYTES` is parsed and validated in
+        a worker thread, with the pure-Python parser fed in pieces (xmltodict-rs holds the GIL for a whole
+        parse), pausing about every millisecond (:func:`mws_async.xml.paced`) so the loop keeps running;
+        smaller bodies stay on the fast path, on the loop. Both backends give the same result (see
+        :mod:`mws_async.xml`)."""
+        if len(response.body) <= OFF_LOOP_BYTES:
+            return self.parse(response)
+        return await asyncio.to_thread(self._parse_paced, response)
+
+    def _parse_paced(self, response: MWSResponse) -> Any:
+        with xml.paced():  # pauses that let the loop's thread take the GIL at once
+            return self.parse(response, parser=OFF_LOOP_PARSER)
+
+    def _unexpected(self, response: MWSResponse, reason: str) -> UnexpectedResponseError:
+        return UnexpectedResponseError(
+            reason,
+            status_code=response.status_code,
+            content_type=response.content_type,
+            first_bytes=response.body,
+            operation=self.action,
+            request_id=response.request_id,
+            transient=False,  # well-formed, but not the expected shape: asking again would not help
+        )
 
     def envelope(self, doc: Mapping[str, Any], response: MWSResponse) -> Mapping[str, Any]:
         """The ``{Action}Response`` element of a parsed document."""
@@ -703,6 +747,7 @@ class Operation:
                 first_bytes=response.body,
                 operation=self.action,
                 request_id=response.request_id,
+                transient=False,
             )
         return root
 
@@ -723,20 +768,49 @@ class Operation:
         try:
             result = self.adapter.validate_python(payload if payload is not None else {})
         except ValidationError as exc:
-            raise UnexpectedResponseError(
-                f"response does not match the {self.action} model: {exc.error_count()} error(s), first: "
-                f"{exc.errors()[0]['loc']} {exc.errors()[0]['msg']}",
-                status_code=response.status_code,
-                content_type=response.content_type,
-                first_bytes=response.body,
-                operation=self.action,
-                request_id=response.request_id,
+            raise self._unexpected(
+                response, f"response does not match the {self.action} model: {_summary(exc)}"
+            ) from None
+        except RecursionError:
+            raise self._unexpected(
+                response, f"response is nested too deeply for the {self.action} model"
+            ) from None
+        except Exception as exc:  # a validator that broke: still a typed error naming what happened
+            raise self._unexpected(
+                response,
+                f"response could not be read into the {self.action} model ({type(exc).__name__}: {exc})",
             ) from None
         request_id = response.request_id
         for item in result if self.many else (result,):
             if isinstance(item, BaseModel) and "request_id" in type(item).model_fields:
                 item.request_id = request_id  # type: ignore[attr-defined]
         return result
+
+
+_ERRORS_SHOWN = 3
+
+
+def _summary(exc: ValidationError) -> str:
+    """The error count and the first few errors, built once and without inputs, contexts or URLs."""
+    errors = exc.errors(include_url=False, include_context=False, include_input=False)[:_ERRORS_SHOWN]
+    shown = "; ".join(f"{_where(error['loc'])}: {error['msg']}" for error in errors)
+    return f"{exc.error_count()} error(s), first: {shown}"
+
+
+def _where(loc: tuple[int | str, ...]) -> str:
+    """A location such as ``Self.0.Parent*49.ProductCategoryId``: repeats collapsed, length capped."""
+    parts: list[str] = []
+    previous: int | str | None = None
+    repeats = 0
+    for step in (*loc, None):
+        if step == previous and step is not None:
+            repeats += 1
+            continue
+        if previous is not None:
+            parts.append(f"{previous}*{repeats}" if repeats > 1 else str(previous))
+        previous, repeats = step, 1
+    where = ".".join(parts) or "(root)"
+    return where if len(where) <= 200 else where[:97] + "..." + where[-100:]
 
 
 def xml_list(value: Any) -> list[Any]:

@@ -8,16 +8,48 @@ Conventions (the XML layer's dict shape, see :mod:`mws_async.xml`):
   (``extra="allow"``, e.g. item attributes);
 - :data:`XmlList` accepts a missing/empty element, one element, or many, and always gives a list;
   :func:`wrapped` unwraps container elements such as ``<SalesRankings><SalesRank/>...</SalesRankings>``.
+  Both stop a list's validation at its first bad item (``fail_fast``): a flood of bad elements costs one
+  error, not one per element.
+- Nesting is bounded (:data:`MAX_NESTING` levels): a model holding itself (a category's parent, a fee's
+  included fees) uses :func:`bounded_recursion`, and raw values kept from the document (extras, ``Any``
+  fields) :func:`check_nesting`. Deeper data fails validation like any malformed response, because
+  ``repr``, ``str``, ``pickle`` and ``==`` of it would raise ``RecursionError``; real MWS data nests about
+  ten levels.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any, TypeVar
+from contextvars import ContextVar
+from typing import Annotated, Any, Final, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    GetCoreSchemaHandler,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+)
 from pydantic.alias_generators import to_pascal
+from pydantic_core import CoreSchema
 
-__all__ = ["MWSModel", "XmlList", "as_list", "text_of", "wrapped"]
+from mws_async.xml import nesting_depth, pause
+
+__all__ = [
+    "MAX_NESTING",
+    "ListBefore",
+    "MWSModel",
+    "XmlList",
+    "as_list",
+    "bounded_recursion",
+    "check_extras",
+    "check_nesting",
+    "text_of",
+    "wrapped",
+]
+
+MAX_NESTING: Final = 50
+"""Most levels a model accepts in data that nests itself or raw document values (real MWS data: ~10)."""
 
 T = TypeVar("T")
 
@@ -35,6 +67,7 @@ class MWSModel(BaseModel):
 
 def as_list(value: Any) -> list[Any]:
     """``None``/empty -> ``[]``, a single element -> ``[element]``, a list stays a list."""
+    pause()  # lets an event loop in, when validating in a paced worker thread (Operation.aparse)
     if value is None or value == "":
         return []
     if isinstance(value, list):
@@ -42,7 +75,19 @@ def as_list(value: Any) -> list[Any]:
     return [value]
 
 
-XmlList = Annotated[list[T], BeforeValidator(as_list)]
+class ListBefore(BeforeValidator):
+    """A :class:`~pydantic.BeforeValidator` for a list field that also makes the list stop at its first bad
+    item: validating a million bad elements must not build a million errors."""
+
+    def __get_pydantic_core_schema__(self, source_type: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        schema = super().__get_pydantic_core_schema__(source_type, handler)
+        inner = schema.get("schema")
+        if isinstance(inner, dict) and inner.get("type") == "list":
+            inner["fail_fast"] = True
+        return schema
+
+
+XmlList = Annotated[list[T], ListBefore(as_list)]
 """A repeating element: always a list, whether it occurred zero, one or many times."""
 
 
@@ -59,7 +104,7 @@ def wrapped(inner: str) -> BeforeValidator:
             return as_list(value.get(inner))
         return as_list(value)
 
-    return BeforeValidator(unwrap)
+    return ListBefore(unwrap)
 
 
 def text_of(value: Any) -> Any:
@@ -67,3 +112,46 @@ def text_of(value: Any) -> Any:
     if isinstance(value, dict):
         return value.get("#text")
     return value
+
+
+def _too_deep(what: str, limit: int) -> ValueError:
+    return ValueError(
+        f"{what} nested more than {limit} levels deep (real MWS data nests about ten); refused, as repr, "
+        "pickle and == of such data would fail"
+    )
+
+
+def bounded_recursion(what: str, limit: int = MAX_NESTING) -> WrapValidator:
+    """Validator for a model's field that holds the model itself (a category's ``parent``, a fee's included
+    fees): at most ``limit`` levels, the outermost model included, counted while validating."""
+    depth: ContextVar[int] = ContextVar(f"mws_async_depth_{what}", default=1)
+
+    def check(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        level = depth.get()  # levels above the value being validated
+        if level >= limit and value is not None and value != []:
+            raise _too_deep(what, limit)
+        token = depth.set(level + 1)
+        try:
+            return handler(value)
+        finally:
+            depth.reset(token)
+
+    return WrapValidator(check)
+
+
+def check_nesting(value: Any, what: str = "element", limit: int = MAX_NESTING) -> Any:
+    """``value`` if its dicts and lists nest at most ``limit`` levels, else a ``ValueError`` (for
+    ``AfterValidator`` on fields that keep raw document values)."""
+    if isinstance(value, (dict, list)) and nesting_depth(value, limit) > limit:
+        raise _too_deep(what, limit)
+    return value
+
+
+def check_extras(model: Any) -> Any:
+    """After-validator for models keeping unknown elements as extras: each extra is checked with
+    :func:`check_nesting` (``_bounded = model_validator(mode="after")(check_extras)`` in the class)."""
+    extras = model.__pydantic_extra__
+    if extras:
+        for name, value in extras.items():
+            check_nesting(value, f"element <{name}>")
+    return model

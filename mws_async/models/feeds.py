@@ -22,7 +22,7 @@ from typing import Annotated, Any, Final
 
 from pydantic import ConfigDict, Field, model_validator
 
-from mws_async.models.base import MWSModel, XmlList, as_list
+from mws_async.models.base import MWSModel, XmlList, as_list, check_extras
 from mws_async.models.lenient import First, LenientBool, LenientDatetime, LenientInt
 
 __all__ = [
@@ -137,6 +137,7 @@ class AdditionalInfo(MWSModel):
     """``<AdditionalInfo>`` of a result: ``SKU`` or ``AmazonOrderID``; anything else kept as an extra."""
 
     model_config = ConfigDict(extra="allow")
+    _bounded = model_validator(mode="after")(check_extras)
 
     sku: str | None = Field(default=None, alias="SKU")
     amazon_order_id: str | None = Field(default=None, alias="AmazonOrderID")

@@ -28,7 +28,7 @@ from typing import Annotated, Any, Final
 from pydantic import AliasChoices, ConfigDict, Field, model_validator
 from pydantic.alias_generators import to_camel
 
-from mws_async.models.base import MWSModel, wrapped
+from mws_async.models.base import MWSModel, check_extras, wrapped
 from mws_async.models.common import ServiceStatus
 from mws_async.models.lenient import (
     First,
@@ -151,6 +151,7 @@ class GenericFinancialEvent(FinancialEvent):
     ``{"CurrencyCode": .., "CurrencyAmount": ..}``)."""
 
     model_config = ConfigDict(extra="allow")
+    _bounded = model_validator(mode="after")(check_extras)
 
     amazon_order_id: str | None = None
 

@@ -28,7 +28,7 @@ from typing import Annotated, Any
 
 from pydantic import AliasChoices, BeforeValidator, Field, ValidatorFunctionWrapHandler, WrapValidator
 
-from mws_async.models.base import as_list
+from mws_async.models.base import ListBefore, as_list
 from mws_async.models.common import Money
 
 __all__ = [
@@ -112,7 +112,7 @@ def texts(value: Any) -> list[Any]:
     return out
 
 
-TextList = Annotated[list[str], BeforeValidator(texts)]
+TextList = Annotated[list[str], ListBefore(texts)]
 """A repeated text element: always a list of strings."""
 
 
@@ -124,7 +124,7 @@ def wrapped_texts(inner: str) -> BeforeValidator:
             value = value.get(inner)
         return texts(value)
 
-    return BeforeValidator(unwrap)
+    return ListBefore(unwrap)
 
 
 def children(value: Any) -> list[Any]:
@@ -151,7 +151,7 @@ def wrapped_any() -> BeforeValidator:
     ``<AffordabilityExpenseReversalEventList><AffordabilityExpenseEvent>``: the child name does not follow the
     list name, so every child element is taken; empty children (``<ShipmentSettleEvent/>``) are dropped.
     """
-    return BeforeValidator(children)
+    return ListBefore(children)
 
 
 def result_of(doc: Mapping[str, Any], action: str) -> dict[str, Any]:

@@ -29,6 +29,7 @@ from decimal import Decimal
 from typing import Annotated, Any, Final
 
 from pydantic import (
+    AfterValidator,
     AliasChoices,
     BeforeValidator,
     ConfigDict,
@@ -38,7 +39,16 @@ from pydantic import (
     model_validator,
 )
 
-from mws_async.models.base import MWSModel, XmlList, as_list, wrapped
+from mws_async.models.base import (
+    ListBefore,
+    MWSModel,
+    XmlList,
+    as_list,
+    bounded_recursion,
+    check_extras,
+    check_nesting,
+    wrapped,
+)
 from mws_async.models.common import Money, Quantity, ServiceStatus
 
 __all__ = [
@@ -129,7 +139,7 @@ LenientDatetime = Annotated[datetime | None, WrapValidator(_none_on_error)]
 LenientBool = Annotated[bool | None, WrapValidator(_none_on_error)]
 """A flag; ``None`` when missing or not a boolean (``String`` in the PHP mocks)."""
 
-TextList = Annotated[list[str], BeforeValidator(_texts)]
+TextList = Annotated[list[str], ListBefore(_texts)]
 """A repeated text element (``Author``, ``Feature``...): always a list of strings."""
 
 _First = BeforeValidator(_first)
@@ -155,7 +165,7 @@ class ProductError(MWSModel):
     type: str | None = None
     code: str | None = None
     message: str | None = None
-    detail: Any = None
+    detail: Annotated[Any, AfterValidator(check_nesting)] = None
 
 
 # --------------------------------------------------------------------------------------------- product
@@ -223,6 +233,7 @@ class ItemAttributes(MWSModel):
     """
 
     model_config = ConfigDict(extra="allow")
+    _bounded = model_validator(mode="after")(check_extras)
 
     lang: str | None = Field(default=None, alias="@xml:lang")
     title: str | None = None
@@ -288,6 +299,7 @@ class VariationChild(MWSModel):
     """``<VariationChild>``: a child ASIN; variation attributes (``Color``, ``Size``...) kept as extras."""
 
     model_config = ConfigDict(extra="allow")
+    _bounded = model_validator(mode="after")(check_extras)
 
     identifiers: Identifiers | None = None
 
@@ -624,7 +636,7 @@ class Category(MWSModel):
 
     product_category_id: str | None = None
     product_category_name: str | None = None
-    parent: Category | None = None
+    parent: Annotated[Category | None, bounded_recursion("category chain")] = None
 
     @property
     def path(self) -> list[Category]:
@@ -677,7 +689,9 @@ class FeeDetail(MWSModel):
     fee_promotion: Money | None = None
     tax_amount: Money | None = None
     final_fee: Money | None = None
-    included_fee_detail_list: Annotated[list[FeeDetail], wrapped("FeeDetail")] = Field(
+    included_fee_detail_list: Annotated[
+        list[FeeDetail], wrapped("FeeDetail"), bounded_recursion("included fees")
+    ] = Field(
         default_factory=list,
         validation_alias=AliasChoices("IncludedFeeDetailList", "IncludedFeeList", "included_fee_detail_list"),
     )

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import pickle
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -15,13 +17,15 @@ from pydantic import BaseModel, ValidationError
 from support import FIXTURES, fixture_files
 
 from mws_async import xml
+from mws_async.errors import UnexpectedResponseError
 from mws_async.models import products as products_module
-from mws_async.models.base import MWSModel, as_list
+from mws_async.models.base import MAX_NESTING, MWSModel, as_list
 from mws_async.models.common import Money, Quantity, ServiceStatus
 from mws_async.models.products import (
     PRODUCTS_FORCE_LIST,
     PRODUCTS_RESULT_MODELS,
     Category,
+    FeeDetail,
     GetMyFeesEstimateResult,
     ListMatchingProductsResult,
     LowestPricedOffersResult,
@@ -30,6 +34,8 @@ from mws_async.models.products import (
     ProductResult,
     ProductsForIdResult,
 )
+from mws_async.sections import products as products_section
+from mws_async.transport import MWSResponse
 
 PRODUCTS = FIXTURES / "Products"
 FILES = fixture_files("Products")
@@ -837,3 +843,109 @@ def test_models_only_raise_validation_errors(model: type[MWSModel], data: Any) -
     ):
         result = LowestPricedOffersResult.from_error_response(doc)
         assert result is None or isinstance(result, LowestPricedOffersResult)
+
+
+# ----------------------------------------------------------------- nesting bounded (issue 14, point 19)
+
+
+def _category_chain(levels: int) -> dict[str, Any]:
+    chain: dict[str, Any] = {"ProductCategoryId": "0", "ProductCategoryName": "root"}
+    for i in range(1, levels):
+        chain = {"ProductCategoryId": str(i), "ProductCategoryName": f"n{i}", "Parent": chain}
+    return chain
+
+
+def _category_body(levels: int) -> bytes:
+    opening = "".join(
+        f"<Parent><ProductCategoryId>{i}</ProductCategoryId><ProductCategoryName>n{i}</ProductCategoryName>"
+        for i in range(levels - 1)
+    )
+    return (
+        "<GetProductCategoriesForASINResponse><GetProductCategoriesForASINResult><Self>"
+        "<ProductCategoryId>leaf</ProductCategoryId>" + opening + "</Parent>" * (levels - 1) + "</Self>"
+        "</GetProductCategoriesForASINResult></GetProductCategoriesForASINResponse>"
+    ).encode()
+
+
+def _response(body: bytes) -> MWSResponse:
+    return MWSResponse(
+        status_code=200,
+        body=body,
+        headers=httpx.Headers({"content-type": "text/xml"}),
+        operation="x",
+        attempts=1,
+        elapsed=0.0,
+    )
+
+
+def test_a_category_chain_at_the_depth_limit_reprs_pickles_and_compares() -> None:
+    cat = Category.model_validate(_category_chain(MAX_NESTING))
+    assert len(cat.path) == MAX_NESTING
+    assert "n49" in repr(cat) and "n49" in str(cat)
+    copy = pickle.loads(pickle.dumps(cat))
+    assert copy == cat
+    assert copy.model_dump()["parent"]["product_category_name"] == f"n{MAX_NESTING - 2}"
+
+
+def test_a_category_chain_deeper_than_the_limit_is_an_unexpected_response() -> None:
+    operation = products_section.OPERATIONS["GetProductCategoriesForASIN"]
+    with pytest.raises(UnexpectedResponseError, match=f"nested more than {MAX_NESTING} levels") as info:
+        operation.parse(_response(_category_body(200)))
+    assert len(str(info.value)) < 1500  # the location of the failure is summarised, not 50 "Parent"s
+
+
+def test_a_chain_of_thousands_of_categories_is_refused_the_same_way() -> None:
+    operation = products_section.OPERATIONS["GetProductCategoriesForASIN"]
+    with pytest.raises(UnexpectedResponseError, match=f"nested more than {MAX_NESTING} levels"):
+        operation.parse(_response(_category_body(5000)))
+
+
+def test_a_category_validated_directly_is_bounded_too() -> None:
+    with pytest.raises(ValidationError, match=f"nested more than {MAX_NESTING} levels"):
+        Category.model_validate(_category_chain(MAX_NESTING + 1))
+
+
+def test_included_fees_nested_beyond_the_limit_are_refused() -> None:
+    fee: dict[str, Any] = {"FeeType": "leaf"}
+    for _ in range(200):
+        fee = {"FeeType": "x", "IncludedFeeDetailList": {"FeeDetail": [fee]}}
+    with pytest.raises(ValidationError, match=f"nested more than {MAX_NESTING} levels"):
+        FeeDetail.model_validate(fee)
+    shallow: dict[str, Any] = {"FeeType": "leaf"}
+    for _ in range(5):
+        shallow = {"FeeType": "x", "IncludedFeeDetailList": {"FeeDetail": [shallow]}}
+    detail = FeeDetail.model_validate(shallow)
+    assert pickle.loads(pickle.dumps(detail)) == detail
+
+
+def _nested(levels: int) -> Any:
+    value: Any = "x"
+    for _ in range(levels):
+        value = {"Deeper": value}
+    return value
+
+
+@pytest.mark.parametrize(
+    ("model", "data"),
+    [
+        (products_module.ItemAttributes, lambda deep: {"Title": "t", "Unknown": deep}),
+        (products_module.VariationChild, lambda deep: {"Color": deep}),
+        (products_module.ProductError, lambda deep: {"Code": "c", "Detail": deep}),
+    ],
+    ids=["item-attributes-extra", "variation-child-extra", "error-detail"],
+)
+def test_raw_values_kept_from_the_document_are_bounded_too(model: type[MWSModel], data: Any) -> None:
+    with pytest.raises(ValidationError, match=f"nested more than {MAX_NESTING} levels"):
+        model.model_validate(data(_nested(2000)))
+    kept = model.model_validate(data(_nested(5)))
+    assert pickle.loads(pickle.dumps(kept)) == kept
+    assert "Deeper" in repr(kept)
+
+
+def test_an_item_attribute_nested_thousands_deep_in_a_response_is_an_unexpected_response() -> None:
+    body = (PRODUCTS / "GetMatchingProductForId__mwsdocs__1.xml").read_text()
+    deep = "<ns2:Odd>" * 3000 + "x" + "</ns2:Odd>" * 3000
+    injected = body.replace("<ns2:Binding>", deep + "<ns2:Binding>", 1).encode()
+    operation = products_section.OPERATIONS["GetMatchingProductForId"]
+    with pytest.raises(UnexpectedResponseError, match="nested more than"):
+        operation.parse(_response(injected))
