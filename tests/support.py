@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import pytest
 import uvicorn
 
 # Recorded real MWS responses, kept in the repository (tests/fixtures, with MANIFEST.tsv and provenance notes)
@@ -17,6 +19,13 @@ import uvicorn
 FIXTURES = Path(os.environ.get("MWS_FIXTURES", Path(__file__).resolve().parent / "fixtures"))
 if not FIXTURES.is_dir():  # pragma: no cover - a broken checkout must fail loudly, not skip
     raise RuntimeError(f"recorded MWS fixtures not found at {FIXTURES}; set MWS_FIXTURES")
+
+
+requires_boto = pytest.mark.skipif(
+    sys.version_info >= (3, 12),
+    reason="boto 2.49, the independent MWS signer of the interop tests, cannot be imported on Python 3.12+ "
+    "(its vendored six relies on import hooks Python 3.12 removed); the interop runs on 3.11",
+)
 
 
 def fixture_files(section: str) -> list[Path]:

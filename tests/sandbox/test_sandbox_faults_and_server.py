@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 from sandbox.sandbox_signer import call
+from support import requires_boto
 
 from mws_async.errors import UnexpectedResponseError
 from mws_async.sandbox import Fault, Faults, Sandbox
@@ -196,6 +197,7 @@ async def _run_boto(sb: Sandbox, secret: str, isbns: list[str]) -> dict[str, obj
     return result
 
 
+@requires_boto
 async def test_boto_interop() -> None:
     async with Sandbox(catalog_size=10_000, order_count=200) as sb:
         isbns = sb.world.sample_ids("ISBN", 2)

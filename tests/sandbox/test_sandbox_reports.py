@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 import pytest
 from sandbox.sandbox_signer import FakeClock, call, signed_params
+from support import requires_boto
 
 from mws_async import MWSClient
 from mws_async.errors import ContentMD5MismatchError, NextTokenCorruptedError
@@ -302,6 +303,7 @@ print(json.dumps({"count": int(count), "requests": len(listing.ReportRequestInfo
 """
 
 
+@requires_boto
 async def test_boto_reports_interop() -> None:
     async with Sandbox(catalog_size=10_000, order_count=200) as sb:
         creds = sb.credentials
