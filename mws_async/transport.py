@@ -604,7 +604,7 @@ class Transport:
     async def _attempt(
         self, request: MWSRequest, creds: Credentials, attempt: int, throttle_wait: float, *, stream: bool
     ) -> MWSResponse:
-        http_request: httpx.Request | None = self._build(request, creds)
+        built = self._build(request, creds)
         started = time.perf_counter()
         response: httpx.Response | None = None
         body = b""
@@ -612,8 +612,7 @@ class Transport:
         keep_open = False
         try:
             async with asyncio.timeout(self.timeout):
-                response = await self._http.send(http_request, stream=True)  # type: ignore[arg-type]
-                http_request = None  # the signed request (token, signature) is not needed any more
+                response = await self._http.send(built, stream=True)
                 keep_open = stream and response.status_code == 200
                 if not keep_open:
                     limit = self.max_response_bytes if response.is_success else _ERROR_BODY_LIMIT
@@ -625,7 +624,7 @@ class Transport:
         except BodyTooLarge as exc:
             failure = self._too_large(request, response, exc, attempt)
         finally:
-            http_request = None
+            del built  # the signed request (token, signature) must not outlive the attempt in this frame
             if response is not None and not keep_open:
                 await response.aclose()
         if failure is not None or response is None:
