@@ -69,7 +69,7 @@ OTHER_VERSION_ARGS = (
 @nox.session
 @nox.parametrize("python", list(OTHERS.values()) or [None], ids=list(OTHERS) or ["none"])
 def tests_other(session: nox.Session) -> None:
-    """The suite on every other supported Python present on this machine (none present: skipped)."""
+    """The suite on another supported Python found on this machine (skipped when there is none)."""
     if not OTHERS:
         session.skip("no other supported Python on this machine")
     session.install("-e", TEST_EXTRAS)
