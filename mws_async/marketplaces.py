@@ -89,9 +89,14 @@ class Marketplace(enum.Enum):
 
     @classmethod
     def resolve(cls, value: Marketplace | str) -> Marketplace:
-        """Accept a member, a country code or a MarketplaceId."""
+        """Accept a member, a country code or a MarketplaceId; anything else is a ConfigurationError."""
         if isinstance(value, Marketplace):
             return value
-        if value.strip().upper() in cls.__members__:
-            return cls.from_country_code(value)
-        return cls.from_id(value)
+        if not isinstance(value, str):
+            raise ConfigurationError(
+                f"a marketplace is a Marketplace, a country code or a MarketplaceId, not {type(value).__name__}"
+            )
+        text = str.strip(value)  # the str methods themselves: a subclass may override (and break) them
+        if str.upper(text) in cls.__members__:
+            return cls[str.upper(text)]
+        return cls.from_id(text)

@@ -58,3 +58,26 @@ def test_flat_file_encodings() -> None:
     assert Marketplace.JP.flat_file_encoding == "shift_jis"
     assert Marketplace.US.flat_file_encoding == "windows-1252"
     assert Marketplace.CN.flat_file_encoding == "utf-8"
+
+
+class _Hostile(str):
+    def strip(self, chars: str | None = None) -> str:
+        raise RuntimeError("a str subclass whose methods break")
+
+    def upper(self) -> str:
+        raise RuntimeError("a str subclass whose methods break")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [(_Hostile(" us "), Marketplace.US), (_Hostile("ATVPDKIKX0DER"), Marketplace.US)]
+)
+def test_a_str_subclass_with_broken_methods_is_read_as_the_string_it_holds(
+    value: str, expected: Marketplace
+) -> None:
+    assert Marketplace.resolve(value) is expected
+
+
+@pytest.mark.parametrize("value", [None, 12, b"US", object()])
+def test_a_marketplace_that_is_not_a_string_is_a_configuration_error(value: object) -> None:
+    with pytest.raises(ConfigurationError, match="not "):
+        Marketplace.resolve(value)  # type: ignore[arg-type]
