@@ -156,6 +156,34 @@ async def test_list_order_items_of_another_sellers_order_is_an_invalid_amazon_or
     assert answers_b.mention(emails(mine) | mine_items) == set()  # (the error echoes only the id sent)
 
 
+async def test_another_sellers_next_token_pages_through_the_callers_own_orders(
+    client: httpx.AsyncClient,
+    mws: MWSClient,
+    mws_b: MWSClient,
+    http_b: httpx.AsyncClient,
+    sandbox: Sandbox,
+    answers_b: Answers,
+) -> None:
+    mine, theirs = await all_orders(mws, sandbox), await all_orders(mws_b, sandbox)
+    start, end = sandbox.world.order_span
+    span = {
+        "MarketplaceId.Id.1": "ATVPDKIKX0DER",
+        "CreatedAfter": start.isoformat(),
+        "MaxResultsPerPage": "10",
+    }
+    first = await call(
+        client, sandbox.credentials, ORD, "ListOrders", {**span, "CreatedBefore": end.isoformat()}
+    )
+    token = re.search(r"<NextToken>([^<]*)</NextToken>", first.text)
+    assert token is not None
+    # A token carries only the query and a position: replayed by another seller, it lists its own orders.
+    creds_b = sandbox.credentials_for(OTHER)
+    page = await call(http_b, creds_b, ORD, "ListOrdersByNextToken", {"NextToken": token[1]})
+    listed = set(re.findall(r"<AmazonOrderId>([^<]*)</AmazonOrderId>", page.text))
+    assert listed and listed <= {o.amazon_order_id for o in theirs}
+    assert answers_b.mention(emails(mine) | {o.amazon_order_id for o in mine}) == set()
+
+
 # -- finances --------------------------------------------------------------------------------------------
 async def test_financial_events_of_another_sellers_order_are_empty(
     mws: MWSClient, mws_b: MWSClient, sandbox: Sandbox, answers_b: Answers
