@@ -1,8 +1,17 @@
-"""The sandbox's deterministic synthetic world: a product catalog and a seller's orders.
+"""The sandbox's deterministic synthetic world: a product catalog shared by every seller, and each
+seller's own orders.
 
 Nothing is precomputed for the catalog: product ``i`` is a pure function of ``(seed, i)``, and every
 identifier encodes ``i`` (see :mod:`mws_async.sandbox.ids`), so a lookup is O(1) whatever the catalog
-size. Orders are few (thousands) and their compact index is built on first use.
+size. The catalog (products, offers) is public, as on Amazon: every seller sees the same one.
+
+Orders belong to one seller (:meth:`World.orders_for`): a :class:`SellerOrders` is a pure function of
+``(seed, SellerId)`` with the world's sizes (``order_count`` orders over ``order_days`` days before
+``anchor``); another seller's AmazonOrderIds are unknown to it. The default sandbox seller
+(:data:`DEFAULT_SELLER_ID`) has the orders the world has always had (``World.order(j)`` and friends
+are its orders). Nothing is stored for a seller until it reads its orders; a seller's compact
+LastUpdateDate index is built on first use, and only a bounded number of sellers are kept
+(``seller_cache_size``; an evicted one is rebuilt, identical, when needed).
 
 Layout of the index space: blocks of 16 indices; about one block in eight is a variation family (index
 ``16b`` is an Apparel parent, the next 2-6 its children, carrying Color and Size); every other index is
@@ -18,11 +27,12 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import hashlib
+from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Final, TypeVar
+from typing import TYPE_CHECKING, ClassVar, Final, TypeVar
 
 from mws_async.marketplaces import Marketplace
 from mws_async.sandbox.ids import Codec
@@ -30,11 +40,24 @@ from mws_async.sandbox.ids import Codec
 if TYPE_CHECKING:
     from mws_async.sandbox.store import Customer, Store
 
-__all__ = ["ID_TYPES", "MarketInfo", "Offer", "Order", "OrderItem", "Product", "World", "market_info"]
+__all__ = [
+    "DEFAULT_SELLER_ID",
+    "ID_TYPES",
+    "MarketInfo",
+    "Offer",
+    "Order",
+    "OrderItem",
+    "Product",
+    "SellerOrders",
+    "World",
+    "market_info",
+]
 
 T = TypeVar("T")
 
 ID_TYPES: Final = ("ASIN", "GCID", "SellerSKU", "UPC", "EAN", "ISBN", "JAN")
+DEFAULT_SELLER_ID: Final = "A2SANDBOXSELLER"
+"""The sandbox's default SellerId (``Sandbox().credentials``): its orders are the world's own orders."""
 _MASK: Final = (1 << 64) - 1
 
 
@@ -296,6 +319,8 @@ class Order:
     city: str
     state: str
     postal_code: str
+    seller_id: str = DEFAULT_SELLER_ID
+    """The seller the order belongs to."""
 
 
 class _LRU:
@@ -330,9 +355,14 @@ _STATES: Final = (
 class World:
     """Deterministic catalog and orders for one seed.
 
-    ``catalog_size`` products, ``order_count`` orders spread over ``order_days`` days before ``anchor``
-    (default 2026-01-01T00:00Z, fixed so worlds are identical whenever they are built).
+    ``catalog_size`` products, and for every seller ``order_count`` orders spread over ``order_days``
+    days before ``anchor`` (default 2026-01-01T00:00Z, fixed so worlds are identical whenever they are
+    built). ``seller_cache_size`` bounds how many sellers' order indexes stay in memory besides the
+    default seller's.
     """
+
+    default_seller: ClassVar[str] = DEFAULT_SELLER_ID
+    """The SellerId whose orders are the world's own (:meth:`order`, :meth:`order_id`, ...)."""
 
     def __init__(
         self,
@@ -348,11 +378,14 @@ class World:
         report_history: int = 250,
         feed_history: int = 30,
         customer_count: int = 120,
+        seller_cache_size: int = 32,
     ) -> None:
         if not 0 < catalog_size <= 10**9:
             raise ValueError("catalog_size must be in 1..1e9")
         if not 0 <= order_count <= 10**7:
             raise ValueError("order_count must be in 0..1e7")
+        if seller_cache_size < 1:
+            raise ValueError("seller_cache_size must be at least 1")
         self.seed = seed
         self.catalog_size = catalog_size
         self.order_count = order_count
@@ -372,7 +405,8 @@ class World:
         self.codec = Codec(self._key)
         self.fragments = _LRU(cache_size)
         self._products = _LRU(cache_size)
-        self._order_index: tuple[list[int], list[int], list[int]] | None = None
+        self._default_orders: SellerOrders | None = None
+        self._seller_orders = _LRU(seller_cache_size)
         self._store: Store | None = None
 
     @property
@@ -498,7 +532,7 @@ class World:
             publisher = brand
             asin = codec.asin_b0(i)
             upc, ean, jan, gcid = codec.upc(i), codec.ean(i), codec.jan(i), codec.gcid(i)
-        list_price = (4 + r[12] % 95) * 100 + 99
+        list_price = self._list_price(r[12])
         dims = (50 + r[13] % 1200, 300 + r[13] % 1700, 200 + (r[13] >> 12) % 900, 10 + (r[13] >> 24) % 900)
         package_dims = (dims[0] + 20, dims[1] + 30, dims[2] + 20, dims[3] + 5)
         image = (self._image_id(r[14]), 75, 40 + r[14] % 36)
@@ -552,6 +586,14 @@ class World:
             jan=jan,
             gcid=gcid,
         )
+
+    def list_price(self, index: int) -> int:
+        """List price of product ``index`` in USD cents: ``product(index).list_price`` without building it."""
+        return self._list_price(self.h(index, 112))
+
+    @staticmethod
+    def _list_price(r: int) -> int:
+        return (4 + r % 95) * 100 + 99
 
     @staticmethod
     def _image_id(value: int) -> str:
@@ -752,31 +794,105 @@ class World:
         return out
 
     # --- orders -----------------------------------------------------------------------------------
+    def orders_for(self, seller_id: str) -> SellerOrders:
+        """The orders of seller ``seller_id`` (the default seller's are the world's own orders)."""
+        if seller_id == self.default_seller:
+            if self._default_orders is None:
+                # The key the world's orders always had, so the default seller's data never changes.
+                self._default_orders = SellerOrders(self, seller_id, self._key)
+            return self._default_orders
+        return self._seller_orders.get(seller_id, lambda: self._new_seller_orders(seller_id))
+
+    def _new_seller_orders(self, seller_id: str) -> SellerOrders:
+        digest = hashlib.sha256(f"mws-async-sandbox-orders:{self.seed}:{seller_id}".encode()).digest()
+        return SellerOrders(self, seller_id, int.from_bytes(digest[:8], "big"))
+
+    @property
+    def order_books_held(self) -> int:
+        """How many sellers' orders are held in memory now (at most ``seller_cache_size`` + 1)."""
+        return len(self._seller_orders) + (self._default_orders is not None)
+
+    def order_id(self, j: int) -> str:
+        """AmazonOrderId of the default seller's order ``j`` (see :meth:`SellerOrders.order_id`)."""
+        return self.orders_for(self.default_seller).order_id(j)
+
+    def order_index(self, amazon_order_id: str) -> int | None:
+        """Index of the default seller's order with this id (None if the seller has no such order)."""
+        return self.orders_for(self.default_seller).order_index(amazon_order_id)
+
+    def orders_created(self, after: datetime, before: datetime) -> list[int]:
+        """The default seller's order indexes with PurchaseDate in [after, before), in purchase order."""
+        return self.orders_for(self.default_seller).orders_created(after, before)
+
+    def orders_updated(self, after: datetime, before: datetime) -> list[int]:
+        """The default seller's order indexes with LastUpdateDate in [after, before), in update order."""
+        return self.orders_for(self.default_seller).orders_updated(after, before)
+
+    def order(self, j: int) -> Order:
+        """The default seller's order ``j`` (cached)."""
+        return self.orders_for(self.default_seller).order(j)
+
+
+class SellerOrders:
+    """One seller's orders: ``world.order_count`` orders over ``world.order_span``, a pure function of the
+    world seed and ``key`` (derived from the SellerId). Built by :meth:`World.orders_for`.
+
+    The catalog is the world's. PurchaseDate grows with the order index, so a purchase-date range is found
+    by bisection without any stored index; the LastUpdateDate index is built on the first update-date
+    query and held in compact arrays. Orders are built on demand and cached in the world's bounded cache.
+    """
+
+    def __init__(self, world: World, seller_id: str, key: int) -> None:
+        self.world = world
+        self.seller_id = seller_id
+        self.key = key
+        """64-bit key of the seller's orders (the world's own key for the default seller)."""
+        self._update_index: tuple[array[int], array[int]] | None = None
+
+    @property
+    def order_count(self) -> int:
+        """How many orders the seller has."""
+        return self.world.order_count
+
+    @property
+    def order_span(self) -> tuple[datetime, datetime]:
+        """(earliest, latest) PurchaseDate of the seller's orders (the world's order span)."""
+        return self.world.order_span
+
+    def h(self, *parts: int) -> int:
+        """A 64-bit hash of the seller's key and ``parts`` (:meth:`World.h` for the default seller)."""
+        acc = self.key
+        for part in parts:
+            acc = _mix(acc ^ (part & _MASK))
+        return acc
+
     def order_id(self, j: int) -> str:
         """AmazonOrderId of order ``j``: ``3-7-7`` digits, the middle group encoding ``j``."""
-        middle = (j * 3_333_331 + self._key % 10**7) % 10**7
+        middle = (j * 3_333_331 + self.key % 10**7) % 10**7
         return f"{111 + self.h(j, 7) % 3:03d}-{middle:07d}-{self.h(j, 8) % 10**7:07d}"
 
     def order_index(self, amazon_order_id: str) -> int | None:
-        """Inverse of :meth:`order_id` (None if no such order)."""
+        """Inverse of :meth:`order_id` (None if the seller has no such order, e.g. another seller's)."""
         parts = amazon_order_id.split("-")
         if len(parts) != 3 or [len(p) for p in parts] != [3, 7, 7] or not all(p.isdigit() for p in parts):
             return None
-        j = ((int(parts[1]) - self._key % 10**7) * pow(3_333_331, -1, 10**7)) % 10**7
+        j = ((int(parts[1]) - self.key % 10**7) * pow(3_333_331, -1, 10**7)) % 10**7
+        # The full id must match: another seller's id decodes to some j but not to the same id.
         if j >= self.order_count or self.order_id(j) != amazon_order_id:
             return None
         return j
 
     def _purchase_epoch(self, j: int) -> int:
-        start = int((self.anchor - timedelta(days=self.order_days)).timestamp())
-        span = self.order_days * 86400
-        slot = span / max(1, self.order_count)
+        world = self.world
+        start = int((world.anchor - timedelta(days=world.order_days)).timestamp())
+        span = world.order_days * 86400
+        slot = span / max(1, world.order_count)
         return start + int(j * slot + (self.h(j, 9) % 1000) / 1000 * slot)
 
     def _status(self, j: int, purchase: int) -> tuple[str, str, int]:
         """(status, channel, update epoch)."""
         r = self.h(j, 10)
-        age = self.anchor.timestamp() - purchase
+        age = self.world.anchor.timestamp() - purchase
         channel = "AFN" if r % 5 < 2 else "MFN"
         roll = (r >> 8) % 100
         if age < 2 * 86400:
@@ -804,37 +920,38 @@ class World:
         delay = {"Pending": 60, "Canceled": 3600}.get(status, 86400) + (r >> 16) % 86400
         return status, channel, purchase + delay
 
-    def _orders_index(self) -> tuple[list[int], list[int], list[int]]:
-        """(purchase epochs by j, update epochs by j, js sorted by (update, j)), built once."""
-        if self._order_index is None:
-            purchase = [self._purchase_epoch(j) for j in range(self.order_count)]
-            updated = [self._status(j, purchase[j])[2] for j in range(self.order_count)]
+    def _updates(self) -> tuple[array[int], array[int]]:
+        """(js sorted by (update epoch, j), their update epochs), built once; arrays of 64-bit ints keep a
+        seller's index small (16 bytes per order)."""
+        if self._update_index is None:
+            updated = [self._status(j, self._purchase_epoch(j))[2] for j in range(self.order_count)]
             by_update = sorted(range(self.order_count), key=lambda j: (updated[j], j))
-            self._order_index = (purchase, updated, by_update)
-        return self._order_index
+            self._update_index = (array("q", by_update), array("q", (updated[j] for j in by_update)))
+        return self._update_index
 
     def orders_created(self, after: datetime, before: datetime) -> list[int]:
         """Order indexes with PurchaseDate in [after, before), in purchase order."""
-        purchase, _, _ = self._orders_index()
-        lo = bisect.bisect_left(purchase, int(after.timestamp()))
-        hi = bisect.bisect_left(purchase, int(before.timestamp()))
+        # Order j is bought within its own slot of the span, so purchase epochs never decrease with j.
+        js, epoch = range(self.order_count), self._purchase_epoch
+        lo = bisect.bisect_left(js, int(after.timestamp()), key=epoch)
+        hi = bisect.bisect_left(js, int(before.timestamp()), lo, key=epoch)
         return list(range(lo, hi))
 
     def orders_updated(self, after: datetime, before: datetime) -> list[int]:
         """Order indexes with LastUpdateDate in [after, before), in update order."""
-        _, updated, by_update = self._orders_index()
-        keys = [updated[j] for j in by_update]
+        by_update, keys = self._updates()
         lo = bisect.bisect_left(keys, int(after.timestamp()))
         hi = bisect.bisect_left(keys, int(before.timestamp()))
-        return by_update[lo:hi]
+        return list(by_update[lo:hi])
 
     def order(self, j: int) -> Order:
         """Order ``j`` (cached)."""
         if not 0 <= j < self.order_count:
             raise IndexError(f"order {j} does not exist")
-        return self._products.get(("order", j), lambda: self._make_order(j))
+        return self.world._products.get(("order", self.seller_id, j), lambda: self._make_order(j))
 
     def _make_order(self, j: int) -> Order:
+        world = self.world
         purchase = self._purchase_epoch(j)
         status, channel, updated = self._status(j, purchase)
         r = self.h(j, 11)
@@ -842,14 +959,15 @@ class World:
         items = []
         for k in range(n_items):
             rk = self.h(j, 12, k)
-            product = rk % self.catalog_size
-            if self.kind(product) == "parent":
-                product = (product + 1) % self.catalog_size
+            product = rk % world.catalog_size
+            if world.kind(product) == "parent":
+                product = (product + 1) % world.catalog_size
             quantity = 1 + (rk >> 20) % 3
             shipped = (
                 quantity if status == "Shipped" else (quantity // 2 if status == "PartiallyShipped" else 0)
             )
-            unit = self.product(product).list_price * (70 + (rk >> 24) % 30) // 100
+            # The list price alone: building the whole product is left to whoever renders the item.
+            unit = world.list_price(product) * (70 + (rk >> 24) % 30) // 100
             items.append(
                 OrderItem(
                     order_item_id=f"{(rk >> 32) % 10**14:014d}",
@@ -872,7 +990,7 @@ class World:
             updated=datetime.fromtimestamp(updated, UTC),
             status=status,
             channel=channel,
-            marketplace_id=self.order_marketplaces[(r >> 32) % len(self.order_marketplaces)],
+            marketplace_id=world.order_marketplaces[(r >> 32) % len(world.order_marketplaces)],
             items=tuple(items),
             buyer_name=f"{first} {last}",
             buyer_email=f"{order_id.replace('-', '')[-12:]}@marketplace.amazon.com",
@@ -884,4 +1002,5 @@ class World:
             city=city,
             state=state,
             postal_code=postal,
+            seller_id=self.seller_id,
         )

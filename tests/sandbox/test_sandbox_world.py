@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import httpx
 import pytest
 from sandbox.sandbox_signer import call
@@ -95,6 +97,31 @@ def test_orders_world() -> None:
     purchases = [world.order(j).purchase for j in range(300)]
     assert purchases == sorted(purchases)
     assert purchases[-1] < world.anchor
+
+
+def test_a_purchase_date_range_finds_exactly_the_orders_bought_in_it() -> None:
+    world = World(seed=0, catalog_size=10_000, order_count=300)
+    book = world.orders_for("A1OTHERSELLER99")
+    purchases = [book.order(j).purchase for j in range(300)]
+    start, end = world.order_span
+    cuts = [start, purchases[0], purchases[1], purchases[150], purchases[299], end]
+    for low in cuts:
+        for high in cuts:
+            expected = [j for j, moment in enumerate(purchases) if low <= moment < high]
+            assert book.orders_created(low, high) == expected
+
+
+def test_orders_by_update_come_in_update_order() -> None:
+    book = World(seed=0, catalog_size=10_000, order_count=300).orders_for("A1OTHERSELLER99")
+    start, end = book.order_span
+    found = book.orders_updated(start, end + timedelta(days=3))
+    assert sorted(found) == list(range(300))
+    assert [book.order(j).updated for j in found] == sorted(book.order(j).updated for j in range(300))
+
+
+def test_list_price_is_the_products_list_price() -> None:
+    world = World(seed=5)
+    assert all(world.list_price(i) == world.product(i).list_price for i in range(0, 1_000_000, 4999))
 
 
 def test_search() -> None:

@@ -1,6 +1,7 @@
 """Finances 2015-05-01: ListFinancialEventGroups / ListFinancialEvents (+ByNextToken), GetServiceStatus.
 
-Financial data is derived from the world's orders (identical for every seller):
+Financial data is derived from the calling seller's orders (:meth:`World.orders_for`), so every seller
+has its own ledger (group ids, events, totals); the default sandbox seller's is the one it always had:
 
 - event groups are 14-day settlement periods from ``anchor - order_days``; the one holding the anchor is
   ``Open``, earlier ones ``Closed`` with a successful fund transfer; a group's total is the net of its events;
@@ -11,7 +12,9 @@ Financial data is derived from the world's orders (identical for every seller):
 - a ``ServiceFeeEvent`` (Subscription, 39.99 USD) one day after each group starts.
 
 ListFinancialEvents takes exactly one of AmazonOrderId, FinancialEventGroupId, PostedAfter (+PostedBefore);
-pages hold ``MaxResultsPerPage`` events (1-100, default 100) in posting order.
+pages hold ``MaxResultsPerPage`` events (1-100, default 100) in posting order. AmazonOrderId is a filter:
+another seller's order id (like any unknown one) matches no event; another seller's FinancialEventGroupId
+is 400 InvalidParameterValue, like any unknown group id.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from mws_async.sandbox.handlers.common import date_param, int_param, require, se
 from mws_async.sandbox.registry import Registry, RequestContext, SectionSpec
 from mws_async.sandbox.render import el, envelope, invalid, iso_s, missing
 from mws_async.sandbox.tokens import decode_token, encode_token
-from mws_async.sandbox.world import MarketInfo, Order, World, known_market, market_info
+from mws_async.sandbox.world import MarketInfo, Order, SellerOrders, World, known_market, market_info
 
 __all__ = ["FINANCES", "NS", "register"]
 
@@ -50,29 +53,30 @@ def _usd() -> MarketInfo:
 
 
 # --- the ledger ---------------------------------------------------------------------------------------
-def _groups(world: World) -> list[tuple[str, datetime, datetime]]:
-    """(FinancialEventGroupId, start, end) of every group, oldest first."""
+def _groups(book: SellerOrders) -> list[tuple[str, datetime, datetime]]:
+    """(FinancialEventGroupId, start, end) of every group of the seller, oldest first."""
+    world = book.world
 
     def make() -> list[tuple[str, datetime, datetime]]:
         start = world.anchor - timedelta(days=world.order_days)
         out = []
         k = 0
         while start + PERIOD * k <= world.anchor:
-            raw = world.h(k, 40).to_bytes(8, "big") + world.h(k, 41).to_bytes(8, "big")
+            raw = book.h(k, 40).to_bytes(8, "big") + book.h(k, 41).to_bytes(8, "big")
             group_id = base64.urlsafe_b64encode(raw).decode().rstrip("=")
             out.append((group_id, start + PERIOD * k, start + PERIOD * (k + 1)))
             k += 1
         return out
 
-    return world.fragments.get(("finance-groups",), make)
+    return world.fragments.get(("finance-groups", book.seller_id), make)
 
 
 def _shipped(order: Order) -> bool:
     return order.status in ("Shipped", "PartiallyShipped")
 
 
-def _refunded(world: World, order: Order) -> bool:
-    return _shipped(order) and world.h(order.index, 42) % 12 == 0
+def _refunded(book: SellerOrders, order: Order) -> bool:
+    return _shipped(order) and book.h(order.index, 42) % 12 == 0
 
 
 def _shipment_net(order: Order) -> int:
@@ -89,18 +93,18 @@ def _refund_net(order: Order) -> int:
     return -sum(item.unit_price * item.shipped * 85 // 100 for item in order.items)
 
 
-def _events(world: World, low: datetime, high: datetime) -> list[tuple[int, int, int]]:
+def _events(book: SellerOrders, low: datetime, high: datetime) -> list[tuple[int, int, int]]:
     """(posted epoch, kind, order index / group number) of events posted in [low, high), in posting order."""
     out: list[tuple[int, int, int]] = []
-    for j in world.orders_updated(low, high):
-        order = world.order(j)
+    for j in book.orders_updated(low, high):
+        order = book.order(j)
         if _shipped(order):
             out.append((int(order.updated.timestamp()), _SHIPMENT, j))
-    for j in world.orders_updated(low - REFUND_DELAY, high - REFUND_DELAY):
-        order = world.order(j)
-        if _refunded(world, order):
+    for j in book.orders_updated(low - REFUND_DELAY, high - REFUND_DELAY):
+        order = book.order(j)
+        if _refunded(book, order):
             out.append((int((order.updated + REFUND_DELAY).timestamp()), _REFUND, j))
-    for k, (_, start, _end) in enumerate(_groups(world)):
+    for k, (_, start, _end) in enumerate(_groups(book)):
         posted = start + timedelta(days=1)
         if low <= posted < high:
             out.append((int(posted.timestamp()), _FEE, k))
@@ -108,29 +112,29 @@ def _events(world: World, low: datetime, high: datetime) -> list[tuple[int, int,
     return out
 
 
-def _order_events(world: World, j: int) -> list[tuple[int, int, int]]:
-    order = world.order(j)
+def _order_events(book: SellerOrders, j: int) -> list[tuple[int, int, int]]:
+    order = book.order(j)
     out = []
     if _shipped(order):
         out.append((int(order.updated.timestamp()), _SHIPMENT, j))
-    if _refunded(world, order):
+    if _refunded(book, order):
         out.append((int((order.updated + REFUND_DELAY).timestamp()), _REFUND, j))
     return out
 
 
-def _group_total(world: World, start: datetime, end: datetime) -> int:
+def _group_total(book: SellerOrders, start: datetime, end: datetime) -> int:
     def make() -> int:
         total = 0
-        for _, kind, key in _events(world, start, end):
+        for _, kind, key in _events(book, start, end):
             if kind == _SHIPMENT:
-                total += _shipment_net(world.order(key))
+                total += _shipment_net(book.order(key))
             elif kind == _REFUND:
-                total += _refund_net(world.order(key))
+                total += _refund_net(book.order(key))
             else:
                 total -= SUBSCRIPTION_FEE
         return total
 
-    return world.fragments.get(("finance-total", start.timestamp()), make)
+    return book.world.fragments.get(("finance-total", book.seller_id, start.timestamp()), make)
 
 
 # --- rendering ----------------------------------------------------------------------------------------
@@ -143,7 +147,8 @@ def _fee(kind: str, cents: int, m: MarketInfo, world: World) -> str:
     return f"<FeeComponent>{el('FeeType', kind)}{_money('FeeAmount', cents, m, world)}</FeeComponent>"
 
 
-def _render_shipment(world: World, order: Order, refund: bool) -> str:
+def _render_shipment(book: SellerOrders, order: Order, refund: bool) -> str:
+    world = book.world
     m = market_info(order.marketplace_id) or _usd()
     items = []
     for item in order.items:
@@ -152,7 +157,7 @@ def _render_shipment(world: World, order: Order, refund: bool) -> str:
         product = world.product(item.product)
         principal = item.unit_price * item.shipped
         if refund:
-            adjustment_id = f"{world.h(order.index, 43, int(item.order_item_id)) % 10**14:014d}"
+            adjustment_id = f"{book.h(order.index, 43, int(item.order_item_id)) % 10**14:014d}"
             items.append(
                 f"<ShipmentItem>{el('SellerSKU', product.sku)}"
                 f"{el('OrderAdjustmentItemId', adjustment_id)}"
@@ -192,9 +197,10 @@ def _render_shipment(world: World, order: Order, refund: bool) -> str:
     )
 
 
-def _render_fee(world: World, k: int) -> str:
+def _render_fee(book: SellerOrders, k: int) -> str:
+    world = book.world
     m = _usd()
-    posted = _groups(world)[k][1] + timedelta(days=1)
+    posted = _groups(book)[k][1] + timedelta(days=1)
     return (
         f"<ServiceFeeEvent>{el('FeeReason', 'SubscriptionFee')}"
         f"<FeeList>{_fee('Subscription', -SUBSCRIPTION_FEE, m, world)}</FeeList>"
@@ -203,15 +209,15 @@ def _render_fee(world: World, k: int) -> str:
     )
 
 
-def _render_events(world: World, events: list[tuple[int, int, int]]) -> str:
+def _render_events(book: SellerOrders, events: list[tuple[int, int, int]]) -> str:
     shipments, refunds, fees = [], [], []
     for _, kind, key in events:
         if kind == _SHIPMENT:
-            shipments.append(_render_shipment(world, world.order(key), False))
+            shipments.append(_render_shipment(book, book.order(key), False))
         elif kind == _REFUND:
-            refunds.append(_render_shipment(world, world.order(key), True))
+            refunds.append(_render_shipment(book, book.order(key), True))
         else:
-            fees.append(_render_fee(world, key))
+            fees.append(_render_fee(book, key))
 
     def wrap(name: str, items: list[str]) -> str:
         return f"<{name}>{''.join(items)}</{name}>" if items else f"<{name}/>"
@@ -222,9 +228,10 @@ def _render_events(world: World, events: list[tuple[int, int, int]]) -> str:
     )
 
 
-def _render_group(world: World, group_id: str, start: datetime, end: datetime) -> str:
+def _render_group(book: SellerOrders, group_id: str, start: datetime, end: datetime) -> str:
+    world = book.world
     m = _usd()
-    total = _group_total(world, start, end)
+    total = _group_total(book, start, end)
     closed = end <= world.anchor
     parts = [
         "<FinancialEventGroup>",
@@ -237,7 +244,7 @@ def _render_group(world: World, group_id: str, start: datetime, end: datetime) -
             _money("OriginalTotal", total, m, world),
             _money("ConvertedTotal", total, m, world),
             el("FundTransferDate", iso_s(end + timedelta(days=1))),
-            el("TraceId", f"{world.h(int(start.timestamp()), 44) % 10**16:016d}"),
+            el("TraceId", f"{book.h(int(start.timestamp()), 44) % 10**16:016d}"),
             el("AccountTail", "042"),
         ]
     else:
@@ -268,17 +275,18 @@ def _check_window(ctx: RequestContext, after_name: str, before_name: str) -> tup
 
 def _groups_page(ctx: RequestContext, action: str, query: Mapping[str, Any], offset: int) -> bytes:
     world = ctx.world
+    book = world.orders_for(ctx.seller_id)
     low = query["after"]
     high = query["before"]
     matched = [
-        g for g in _groups(world) if g[1].timestamp() >= low and (high is None or g[1].timestamp() < high)
+        g for g in _groups(book) if g[1].timestamp() >= low and (high is None or g[1].timestamp() < high)
     ]
     n = int(query["n"])
     page = matched[offset : offset + n]
     token = ""
     if offset + n < len(matched):
         token = el("NextToken", encode_token(world.token_key, "fingroups", {"q": query, "o": offset + n}))
-    groups = "".join(_render_group(world, *g) for g in page)
+    groups = "".join(_render_group(book, *g) for g in page)
     body = f"{token}<FinancialEventGroupList>{groups}</FinancialEventGroupList>"
     return envelope(action, NS, body, ctx.request_id)
 
@@ -298,26 +306,27 @@ def _list_groups_by_next_token(ctx: RequestContext) -> bytes:
     return _groups_page(ctx, "ListFinancialEventGroupsByNextToken", payload["q"], int(payload["o"]))
 
 
-def _matching_events(world: World, query: Mapping[str, Any]) -> list[tuple[int, int, int]]:
+def _matching_events(book: SellerOrders, query: Mapping[str, Any]) -> list[tuple[int, int, int]]:
     if query["mode"] == "order":
-        j = world.order_index(query["id"])
-        return [] if j is None else _order_events(world, j)
+        j = book.order_index(query["id"])  # None for another seller's order: no events
+        return [] if j is None else _order_events(book, j)
     if query["mode"] == "group":
-        _, start, end = _groups(world)[int(query["k"])]
-        return _events(world, start, end)
+        _, start, end = _groups(book)[int(query["k"])]
+        return _events(book, start, end)
     low = datetime.fromtimestamp(query["after"], UTC)
     high = datetime.fromtimestamp(query["before"], UTC)
-    return _events(world, low, high)
+    return _events(book, low, high)
 
 
 def _events_page(ctx: RequestContext, action: str, query: Mapping[str, Any], offset: int) -> bytes:
     world = ctx.world
-    matched = _matching_events(world, query)
+    book = world.orders_for(ctx.seller_id)
+    matched = _matching_events(book, query)
     n = int(query["n"])
     token = ""
     if offset + n < len(matched):
         token = el("NextToken", encode_token(world.token_key, "finevents", {"q": query, "o": offset + n}))
-    body = token + _render_events(world, matched[offset : offset + n])
+    body = token + _render_events(book, matched[offset : offset + n])
     return envelope(action, NS, body, ctx.request_id)
 
 
@@ -337,7 +346,7 @@ def _list_events(ctx: RequestContext) -> bytes:
     if given[0] == "AmazonOrderId":
         query = {"mode": "order", "id": p["AmazonOrderId"], "n": n}
     elif given[0] == "FinancialEventGroupId":
-        ids = [g[0] for g in _groups(ctx.world)]
+        ids = [g[0] for g in _groups(ctx.world.orders_for(ctx.seller_id))]
         if p["FinancialEventGroupId"] not in ids:
             raise invalid(f"Invalid FinancialEventGroupId: {p['FinancialEventGroupId']}")
         query = {"mode": "group", "k": ids.index(p["FinancialEventGroupId"]), "n": n}

@@ -6,6 +6,10 @@ minutes before the request; OrderStatus Unshipped and PartiallyShipped together;
 The result echoes the cut-off actually used (``CreatedBefore`` / ``LastUpdatedBefore``, now - 2 min when
 not given). Orders come in PurchaseDate (or LastUpdateDate) order; NextTokens are signed
 (:mod:`mws_async.sandbox.tokens`). Pending orders omit buyer and charge fields, as MWS did.
+
+Orders belong to the calling seller (:meth:`World.orders_for`). Another seller's AmazonOrderIds are
+answered as MWS answered ids that are not yours: GetOrder leaves them out (an empty ``<Orders/>``, as in
+recorded answers), ListOrderItems is 400 InvalidParameterValue ``Invalid AmazonOrderId: ...``.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from mws_async.sandbox.handlers.common import list_values, marketplace, require,
 from mws_async.sandbox.registry import Registry, RequestContext, SectionSpec
 from mws_async.sandbox.render import el, envelope, esc, invalid, iso_s, missing, money
 from mws_async.sandbox.tokens import decode_token, encode_token
-from mws_async.sandbox.world import Order, World, known_market
+from mws_async.sandbox.world import Order, SellerOrders, World, known_market
 
 __all__ = ["NS", "ORDERS", "register"]
 
@@ -124,13 +128,14 @@ def _list_orders_by_next_token(ctx: RequestContext) -> bytes:
     return _orders_page(ctx, "ListOrdersByNextToken", payload["q"], int(payload["o"]))
 
 
-def _matching_orders(world: World, query: Mapping[str, Any]) -> list[int]:
-    after = datetime.fromtimestamp(query["after"], tz=world.anchor.tzinfo)
-    before = datetime.fromtimestamp(query["before"], tz=world.anchor.tzinfo)
+def _matching_orders(book: SellerOrders, query: Mapping[str, Any]) -> list[int]:
+    anchor = book.world.anchor
+    after = datetime.fromtimestamp(query["after"], tz=anchor.tzinfo)
+    before = datetime.fromtimestamp(query["before"], tz=anchor.tzinfo)
     candidates = (
-        world.orders_created(after, before)
+        book.orders_created(after, before)
         if query["mode"] == "created"
-        else world.orders_updated(after, before)
+        else book.orders_updated(after, before)
     )
     marketplaces, statuses, channels, payments = (
         set(query["m"]),
@@ -140,7 +145,7 @@ def _matching_orders(world: World, query: Mapping[str, Any]) -> list[int]:
     )
     out = []
     for j in candidates:
-        order = world.order(j)
+        order = book.order(j)
         if order.marketplace_id not in marketplaces:
             continue
         if statuses and order.status not in statuses:
@@ -159,7 +164,8 @@ def _matching_orders(world: World, query: Mapping[str, Any]) -> list[int]:
 
 def _orders_page(ctx: RequestContext, action: str, query: dict[str, Any], offset: int) -> bytes:
     world = ctx.world
-    matched = _matching_orders(world, query)
+    book = world.orders_for(ctx.seller_id)
+    matched = _matching_orders(book, query)
     per_page = int(query["n"])
     page = matched[offset : offset + per_page]
     token = ""
@@ -167,7 +173,7 @@ def _orders_page(ctx: RequestContext, action: str, query: dict[str, Any], offset
         token = el("NextToken", encode_token(world.token_key, "orders", {"q": query, "o": offset + per_page}))
     before = datetime.fromtimestamp(query["before"], tz=world.anchor.tzinfo)
     label = "CreatedBefore" if query["mode"] == "created" else "LastUpdatedBefore"
-    orders = "".join(render_order(world, world.order(j)) for j in page)
+    orders = "".join(render_order(world, book.order(j)) for j in page)
     body = (
         f"{token}{el(label, iso_s(before))}<Orders>{orders}</Orders>"
         if orders
@@ -237,7 +243,7 @@ def render_order(world: World, order: Order) -> str:
         ]
         return "".join(parts)
 
-    return world.fragments.get(("order", order.index), make)
+    return world.fragments.get(("order", order.seller_id, order.index), make)
 
 
 def _render_item(world: World, order: Order, index: int) -> str:
@@ -265,10 +271,11 @@ def _render_item(world: World, order: Order, index: int) -> str:
 
 def _items_page(ctx: RequestContext, action: str, order_id: str, offset: int) -> bytes:
     world = ctx.world
-    j = world.order_index(order_id)
-    if j is None:
+    book = world.orders_for(ctx.seller_id)
+    j = book.order_index(order_id)
+    if j is None:  # malformed, unknown, or another seller's: MWS said the same for all three
         raise invalid(f"Invalid AmazonOrderId: {order_id}")
-    order = world.order(j)
+    order = book.order(j)
     size = world.order_items_page_size
     indexes = range(offset, min(offset + size, len(order.items)))
     token = ""
@@ -281,8 +288,6 @@ def _items_page(ctx: RequestContext, action: str, order_id: str, offset: int) ->
 
 def _list_order_items(ctx: RequestContext) -> bytes:
     order_id = require(ctx.params, "AmazonOrderId")
-    if ctx.world.order_index(order_id) is None and len(order_id.split("-")) != 3:
-        raise invalid(f"Invalid AmazonOrderId: {order_id}")
     return _items_page(ctx, "ListOrderItems", order_id, 0)
 
 
@@ -302,14 +307,15 @@ def _get_order_cost(params: Mapping[str, str]) -> int:
 
 def _get_order(ctx: RequestContext) -> bytes:
     world = ctx.world
+    book = world.orders_for(ctx.seller_id)
     orders = []
     for order_id in list_values(ctx.params, "AmazonOrderId.Id"):
         parts = order_id.split("-")
         if [len(x) for x in parts] != [3, 7, 7] or not all(x.isdigit() for x in parts):
             raise invalid(f"Invalid AmazonOrderId: {esc(order_id)}")
-        j = world.order_index(order_id)
-        if j is not None:
-            orders.append(render_order(world, world.order(j)))
+        j = book.order_index(order_id)
+        if j is not None:  # ids that are not the seller's are left out, as MWS did
+            orders.append(render_order(world, book.order(j)))
     body = f"<Orders>{''.join(orders)}</Orders>" if orders else "<Orders/>"
     return envelope("GetOrder", NS, body, ctx.request_id)
 

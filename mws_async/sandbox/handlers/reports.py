@@ -503,14 +503,15 @@ def _listing_rows(world: World, state: SellerState) -> list[str]:
     return rows
 
 
-def _order_rows(world: World, request: ReportRequest) -> list[str]:
+def _order_rows(world: World, state: SellerState, request: ReportRequest) -> list[str]:
     rows = [
         "order-id\torder-item-id\tpurchase-date\tpayments-date\tbuyer-email\tbuyer-name\tsku\tproduct-name"
         "\tquantity-purchased\tcurrency\titem-price\titem-tax\tshipping-price\tship-city\tship-state"
         "\tship-postal-code\tship-country"
     ]
-    for j in world.orders_created(request.start, request.end + timedelta(seconds=1)):
-        order = world.order(j)
+    book = world.orders_for(state.seller_id)  # the seller's own orders only
+    for j in book.orders_created(request.start, request.end + timedelta(seconds=1)):
+        order = book.order(j)
         for item in order.items:
             product = world.product(item.product)
             rows.append(
@@ -542,7 +543,7 @@ def report_chunks(world: World, state: SellerState, request: ReportRequest) -> C
         return lambda: _large_chunks(size)
     kind = request.report_type.upper()
     if "ORDER" in kind or "SETTLEMENT" in kind:
-        rows = _order_rows(world, request)
+        rows = _order_rows(world, state, request)
     elif "INVENTORY" in kind:
         rows = _inventory_rows(world, state)
     else:
