@@ -93,8 +93,9 @@ class Marketplace(enum.Enum):
         if isinstance(value, Marketplace):
             return value
         if not isinstance(value, str):
+            kind = type(value).__name__
             raise ConfigurationError(
-                f"a marketplace is a Marketplace, a country code or a MarketplaceId, not {type(value).__name__}"
+                f"a marketplace is a Marketplace, a country code or a MarketplaceId, not {kind}"
             )
         text = str.strip(value)  # the str methods themselves: a subclass may override (and break) them
         if str.upper(text) in cls.__members__:
