@@ -397,6 +397,22 @@ async def _update_spec_keeps_fifo(make: Make) -> list[float]:
     return [await task for task in tasks]
 
 
+async def _update_spec_smaller_than_a_waiter(make: Make) -> tuple[str, float]:
+    """A waiting request larger than the key's new capacity fails typed; the one behind it goes on."""
+    t = make()
+    key = t.key(HOST, "S", "AKID", _PLAN)
+    await admit(t, _PLAN, [1.0] * 10)
+    t0 = now()
+    big = asyncio.create_task(t.acquire(key, _PLAN, 5.0))
+    small = asyncio.create_task(t.acquire(key, _PLAN, 1.0))
+    await asyncio.sleep(1.0)
+    await t.update_spec(key, _PLAN.replace(max_quota=2.0, restore_amount=5.0))
+    with pytest.raises(QuotaCostError) as info:
+        await big
+    await small
+    return str(info.value.group), now() - t0
+
+
 async def _hourly_max_retimes_waiters(make: Make) -> float:
     t = make(quotas=TABLE.override("Products", "ListMatchingProducts", hourly=2))
     spec = t.spec("Products", "ListMatchingProducts")
@@ -551,6 +567,12 @@ CASES: tuple[Case, ...] = (
         "update_spec_keeps_the_waiters_in_arrival_order",
         _update_spec_keeps_fifo,
         [approx(1.5), approx(1.7), approx(1.9)],
+    ),
+    # At 1.0 the 2-unit bucket holds 2 used (capped): at 5/s one unit is free at 1.2.
+    Case(
+        "update_spec_to_a_smaller_bucket_refuses_a_waiter_that_no_longer_fits",
+        _update_spec_smaller_than_a_waiter,
+        ("SPAPI.getItemOffers", approx(1.2)),
     ),
     Case("hourly_max_from_headers_retimes_queued_waiters", _hourly_max_retimes_waiters, approx(10.0)),
     Case(
