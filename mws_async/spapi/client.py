@@ -10,8 +10,11 @@ token (cached; one shared refresh), then sends. A 429 marks the bucket empty thr
 :meth:`Throttler.throttled` and is retried after the bucket's restore time; 500/502/503/504 and transport
 errors are retried with the policy's backoff (every Pricing v0 operation is a read); a 401/403 saying the
 token expired drops the cached token and retries once. Buckets are keyed per (endpoint host, selling
-partner, LWA client id, operation). An ``x-amzn-RateLimit-Limit`` header that differs from the bucket's
-rate rebuilds that key's spec with the announced rate (the burst is kept).
+partner, LWA client id, operation) and follow the usage plans (the reference's defaults,
+:data:`~mws_async.spapi.operations.USAGE_PLANS`, or ``usage_plans=``). An ``x-amzn-RateLimit-Limit``
+header that differs from the bucket's rate rebuilds that key's spec with the announced rate (the burst is
+kept) and re-times the calls already waiting on the key to it (:meth:`Throttler.update_spec`), not only
+later ones.
 """
 
 from __future__ import annotations
@@ -49,8 +52,10 @@ from mws_async.spapi.errors import (
 from mws_async.spapi.operations import (
     BATCH_LIMIT,
     OPERATIONS,
+    SECTION,
     PreparedRequest,
     SPAPIOperation,
+    UsagePlan,
     spapi_quota_table,
 )
 from mws_async.throttle import QuotaSpec, ThrottleBackend, ThrottleKey, Throttler
@@ -156,6 +161,8 @@ class SPAPIClient:
         user_agent: the User-Agent header.
         clock: monotonic seconds for token expiry (inject to step time in tests).
         on_request: hook called with a :class:`SPAPIRequestRecord` after every attempt.
+        usage_plans: your account's plans by operationId, e.g. ``{"getItemOffers": UsagePlan(10, 20)}``;
+            operations not named keep the reference's (:data:`~mws_async.spapi.operations.USAGE_PLANS`).
     """
 
     def __init__(
@@ -175,12 +182,13 @@ class SPAPIClient:
         on_request: SPAPIRequestHook | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         max_response_bytes: int = 64 * 1024 * 1024,
+        usage_plans: Mapping[str, UsagePlan] | None = None,
     ) -> None:
         self.credentials = credentials
         self.marketplace = Marketplace.resolve(marketplace)
         self.base_url = validate_endpoint(base_url or endpoint_for(self.marketplace))
         self._prefix = str(self.base_url).rstrip("/")
-        self.quotas = spapi_quota_table()
+        self.quotas = spapi_quota_table(usage_plans)
         if isinstance(throttle, Throttler):
             self.throttler = throttle
         else:
@@ -237,25 +245,30 @@ class SPAPIClient:
 
     def throttle_key(self, operation: str) -> ThrottleKey:
         """The bucket key of ``operation``: (host, selling partner, LWA client id, ``SPAPI.operation``)."""
-        spec = self.quotas.get_spec("SPAPI", operation)
+        spec = self.quotas.get_spec(SECTION, operation)
         return self.throttler.key(self.host, self.credentials.partner_key, self.credentials.client_id, spec)
 
     def spec_for(self, operation: str) -> QuotaSpec:
         """The spec in force for ``operation`` (the usage plan, or the rate the server announced)."""
-        return self._specs.get(self.throttle_key(operation)) or self.quotas.get_spec("SPAPI", operation)
+        return self._specs.get(self.throttle_key(operation)) or self.quotas.get_spec(SECTION, operation)
 
-    def _observe_rate(self, key: ThrottleKey, spec: QuotaSpec, rate: float | None) -> QuotaSpec:
-        if rate is None or abs(rate - spec.restore_rate) <= 1e-9 * max(1.0, rate):
-            return spec
-        updated = spec.replace(restore_amount=rate, restore_period=1.0)
+    async def _observe_rate(self, key: ThrottleKey, operation: str, rate: float | None) -> None:
+        """Follow a rate the server announced: the key's spec takes it (burst kept), and the calls already
+        waiting on the key are re-timed to it at once (earlier or later), not only the next ones."""
+        if rate is None:
+            return
+        current = self._specs.get(key) or self.quotas.get_spec(SECTION, operation)
+        if abs(rate - current.restore_rate) <= 1e-9 * max(1.0, rate):
+            return
+        updated = current.replace(restore_amount=rate, restore_period=1.0)
         self._specs[key] = updated
         logger.info(
             "%s: x-amzn-RateLimit-Limit %g differs from %g; bucket rate updated",
-            spec.operation,
+            operation,
             rate,
-            spec.restore_rate,
+            current.restore_rate,
         )
-        return updated
+        await self.throttler.update_spec(key, updated)
 
     # -- the engine ----------------------------------------------------------------------------------
 
@@ -337,16 +350,14 @@ class SPAPIClient:
             async for try_ in retrying:
                 with try_:
                     attempt += 1
-                    spec = self._specs.get(key) or op.spec
-                    waited = await self.throttler.acquire(key, spec, 1.0)
+                    waited = await self.throttler.acquire(key, self.spec_for(op.name), 1.0)
                     try:
-                        return await self._attempt(op, prepared, key, spec, attempt, waited)
+                        return await self._attempt(op, prepared, key, attempt, waited)
                     except _Retryable as exc:
                         counts[exc.kind] += 1
                         if exc.kind == "throttle":
-                            spec = self._specs.get(key) or op.spec
                             # Marks the bucket empty: the next acquire() waits out the restore time.
-                            await self.throttler.throttled(key, spec, 1.0)
+                            await self.throttler.throttled(key, self.spec_for(op.name), 1.0)
                         raise
         except _Retryable as last:
             final = last.error
@@ -362,7 +373,6 @@ class SPAPIClient:
         op: SPAPIOperation,
         prepared: PreparedRequest,
         key: ThrottleKey,
-        spec: QuotaSpec,
         attempt: int,
         waited: float,
     ) -> SPAPIResponse:
@@ -396,7 +406,7 @@ class SPAPIClient:
         elapsed = time.perf_counter() - started
         request_id = response.headers.get(_REQUEST_ID)
         rate = _parse_rate(response.headers.get(_RATE_HEADER))
-        self._observe_rate(key, spec, rate)
+        await self._observe_rate(key, op.name, rate)
         status = response.status_code
         if 200 <= status < 300:
             await self._record(op.name, attempt, status, request_id, rate, elapsed, waited, None)

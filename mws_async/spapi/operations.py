@@ -6,16 +6,20 @@ query / path / body parameters with their enums and list limits, its usage plan 
 in one :class:`~mws_async.errors.ClientValidationError` naming the parameter, the limit and the values; the
 client's one generic executor sends the :class:`PreparedRequest` it returns.
 
-Usage plans (rate in requests per second, burst), from the operation descriptions of
-``productPricingV0.json`` and Amazon's announcements: getPricing 0.5/1, getCompetitivePricing 0.5/1,
-getListingOffers 1/2, getItemOffers 0.5/1, getItemOffersBatch 0.1/1 (lowered from 0.5 in July 2023),
-getListingOffersBatch 0.5/1. A plan maps onto the throttler's :class:`~mws_async.throttle.QuotaSpec` as
-``max_quota = burst``, ``restore_amount = rate``, ``restore_period = 1 s``, section ``"SPAPI"``.
+Usage plans (rate in requests per second, burst) are the default plans of the Product Pricing v0 reference
+this project follows (its sandbox enforces the same table): getPricing 10/20, getCompetitivePricing 10/20,
+getListingOffers 5/10, getItemOffers 5/10, getItemOffersBatch 0.5/1, getListingOffersBatch 0.5/1. An
+account's plans may differ: pass ``usage_plans={"getItemOffers": UsagePlan(rate, burst)}`` to
+:class:`~mws_async.spapi.SPAPIClient`, and a rate the server announces in ``x-amzn-RateLimit-Limit`` replaces
+the plan's rate as soon as it is seen (the burst is kept). A plan maps onto the throttler's
+:class:`~mws_async.throttle.QuotaSpec` as ``max_quota = burst``, ``restore_amount = rate``,
+``restore_period = 1 s``, section ``"SPAPI"``.
 """
 
 from __future__ import annotations
 
 import enum
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
@@ -23,7 +27,7 @@ from urllib.parse import quote
 
 from pydantic import BaseModel
 
-from mws_async.errors import ClientValidationError
+from mws_async.errors import ClientValidationError, ConfigurationError
 from mws_async.identifiers import ID_SHAPES, describe
 from mws_async.identifiers import check as check_id
 from mws_async.spapi import models as m
@@ -60,26 +64,52 @@ class UsagePlan:
     rate: float
     burst: float
 
+    def __post_init__(self) -> None:
+        for name in ("rate", "burst"):
+            value = getattr(self, name)
+            valid = isinstance(value, int | float) and not isinstance(value, bool)
+            if not valid or not 0 < value < math.inf:
+                raise ConfigurationError(
+                    f"a usage plan's {name} must be a positive number (requests per second, burst), "
+                    f"got {value!r}"
+                )
+
     def spec(self, operation: str) -> QuotaSpec:
         """The throttler spec: ``max_quota=burst``, ``restore_amount=rate``, ``restore_period=1.0``."""
         return QuotaSpec(SECTION, operation, self.burst, self.rate, 1.0)
 
 
 USAGE_PLANS: Final[Mapping[str, UsagePlan]] = {
-    "getPricing": UsagePlan(0.5, 1),
-    "getCompetitivePricing": UsagePlan(0.5, 1),
-    "getListingOffers": UsagePlan(1.0, 2),
-    "getItemOffers": UsagePlan(0.5, 1),
-    "getItemOffersBatch": UsagePlan(0.1, 1),
+    "getPricing": UsagePlan(10.0, 20),
+    "getCompetitivePricing": UsagePlan(10.0, 20),
+    "getListingOffers": UsagePlan(5.0, 10),
+    "getItemOffers": UsagePlan(5.0, 10),
+    "getItemOffersBatch": UsagePlan(0.5, 1),
     "getListingOffersBatch": UsagePlan(0.5, 1),
 }
-"""Default usage plans of the Pricing v0 operations (your account's may be higher)."""
+"""Default usage plans of the Pricing v0 operations, from the reference (your account's may differ)."""
 
 
 def spapi_quota_table(plans: Mapping[str, UsagePlan] | None = None) -> QuotaTable:
-    """A :class:`QuotaTable` of the SP-API specs (``"SPAPI.getItemOffersBatch"``...)."""
-    specs = {name: plan.spec(name) for name, plan in (plans or USAGE_PLANS).items()}
-    return QuotaTable({spec.name: spec for spec in specs.values()})
+    """A :class:`QuotaTable` of the SP-API specs (``"SPAPI.getItemOffersBatch"``...).
+
+    ``plans`` replaces the plans of the operations it names; the others keep :data:`USAGE_PLANS`. Naming an
+    operation that is not one of them is a :class:`~mws_async.errors.ConfigurationError`.
+    """
+    given = dict(plans or {})
+    unknown = sorted(name for name in given if name not in USAGE_PLANS)
+    if unknown:
+        raise ConfigurationError(
+            f"usage plans given for unknown operation(s) {', '.join(map(repr, unknown))}; "
+            f"known: {', '.join(USAGE_PLANS)}"
+        )
+    for name, plan in given.items():
+        if not isinstance(plan, UsagePlan):
+            raise ConfigurationError(
+                f"the usage plan of {name} must be a UsagePlan(rate, burst), got {type(plan).__name__}"
+            )
+    specs = [plan.spec(name) for name, plan in {**USAGE_PLANS, **given}.items()]
+    return QuotaTable({spec.name: spec for spec in specs})
 
 
 ParamKind = Literal["str", "csv", "batch"]

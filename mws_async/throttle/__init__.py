@@ -11,6 +11,7 @@ from __future__ import annotations
 from mws_async.throttle.base import (
     KeyStats,
     QuotaHeaders,
+    SpecUpdatingBackend,
     ThrottleBackend,
     ThrottleKey,
     ThrottleSummary,
@@ -31,6 +32,7 @@ __all__ = [
     "QuotaSpec",
     "QuotaTable",
     "RedisThrottle",
+    "SpecUpdatingBackend",
     "ThrottleBackend",
     "ThrottleBackendUnavailable",
     "ThrottleKey",

@@ -1,7 +1,9 @@
 """The throttle seam: keys, quota-header observations and the backend interface.
 
 A backend only has to implement :class:`ThrottleBackend`; the in-memory one lives in
-:mod:`mws_async.throttle.memory`, a Redis one can implement the same four calls atomically.
+:mod:`mws_async.throttle.memory`, a Redis one can implement the same four calls atomically. A backend that
+also implements :class:`SpecUpdatingBackend` lets a key's numbers change while requests wait on it (a rate
+announced by the server): both built-in backends do.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from mws_async.throttle.quotas import QuotaSpec
 __all__ = [
     "KeyStats",
     "QuotaHeaders",
+    "SpecUpdatingBackend",
     "ThrottleBackend",
     "ThrottleKey",
     "ThrottleSummary",
@@ -220,4 +223,17 @@ class ThrottleBackend(Protocol):
 
     async def aclose(self) -> None:
         """Release resources (connections, timers)."""
+        ...
+
+
+@runtime_checkable
+class SpecUpdatingBackend(Protocol):
+    """A :class:`ThrottleBackend` whose keys can take new numbers while requests wait on them."""
+
+    async def update_spec(self, key: ThrottleKey, spec: QuotaSpec, time_scale: float) -> None:
+        """From now on ``key``'s bucket follows ``spec`` (e.g. a restore rate the server announced).
+
+        The bucket keeps what is used (capped at the new capacity) and refills at the new rate; every
+        request already waiting on ``key`` is re-timed to it, earlier or later, in arrival order.
+        """
         ...

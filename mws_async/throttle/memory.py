@@ -11,6 +11,13 @@ Model (``shared/reference/mws-api.md`` 1.10 and 3), per key ``(host, SellerId, A
 - an hourly window learnt from ``x-mws-quota-remaining`` / ``-resetsOn``: at most ``remaining`` more requests
   until the reset time, then the hourly bucket is full again (the server resets its count).
 
+Re-timing: only the task at the head of a key's queue sleeps on a timer (until the time its request is free);
+the others wait on the key's lock and compute their own time when they reach the head. Whatever changes the
+picture (:meth:`~MemoryThrottle.mark_empty`, :meth:`~MemoryThrottle.observe_hourly`,
+:meth:`~MemoryThrottle.update_spec`, an acquire with other numbers for the key) wakes that sleeper, which
+recomputes from the changed buckets: so every request already waiting follows the new numbers, earlier or
+later, in arrival order.
+
 aiolimiter semantics kept (``mjpieters/aiolimiter`` ``leakybucket.py``): level 0 means full, so a burst of
 ``Q`` is admitted at once; the level drains continuously at ``Q / period`` per second on the loop's monotonic
 clock (``loop.time()``); a cost above the capacity is refused at once (here
@@ -242,12 +249,16 @@ class MemoryThrottle:
         try:
             async with state.lock:
                 while True:
+                    if cost > state.burst.capacity + EPSILON:
+                        # New numbers for the key (update_spec) made the bucket smaller than this request.
+                        raise QuotaCostError(spec.group_key, cost, state.burst.capacity)
                     now = loop.time()
                     wait = state.wait_time(cost, now)
                     if wait <= _TIME_EPSILON:
                         state.take(cost, now)
                         break
-                    # Sleep until the computed time, or until mark_empty / observe_hourly change the picture.
+                    # Sleep until the computed time, or until mark_empty / observe_hourly / update_spec (or an
+                    # acquire with other numbers) change the picture: then recompute from the changed buckets.
                     await self._sleep(state, loop, now + wait)
         finally:
             state.queued -= 1
@@ -292,6 +303,9 @@ class MemoryThrottle:
                 state.hourly = TokenBucket(headers.max, rate)
             elif abs(state.hourly.capacity - headers.max) > EPSILON:
                 state.hourly = state.hourly.resized(headers.max, rate, now)
+        # Whatever changes below (or the hourly capacity above), the head waiter recomputes its time once
+        # this call returns: waiters are re-timed to corrections in both directions.
+        state.wake()
         remaining = headers.remaining
         if remaining is None:
             return
@@ -319,7 +333,16 @@ class MemoryThrottle:
             state.hourly.limit(remaining, now)
         elif remaining < 1:
             state.gate = max(state.gate, now + _UNKNOWN_RESET / time_scale)
-        state.wake()
+
+    async def update_spec(self, key: ThrottleKey, spec: QuotaSpec, time_scale: float = 1.0) -> None:
+        """From now on ``key``'s buckets follow ``spec`` (e.g. a restore rate the server announced).
+
+        What is used is kept (capped at the new capacity) and refills at the new rate; every request already
+        waiting on ``key`` is re-timed to it, earlier or later, in arrival order.
+        """
+        loop = self._bind()
+        # _state() resizes a state whose numbers differ, and wakes the head waiter to recompute its time.
+        self._state(key, spec, time_scale, loop.time())
 
     async def aclose(self) -> None:
         """Forget every key. Tasks already waiting finish on the state they hold."""
@@ -450,6 +473,9 @@ class NoThrottle:
     async def observe_hourly(
         self, key: ThrottleKey, spec: QuotaSpec, headers: QuotaHeaders, time_scale: float = 1.0
     ) -> None:
+        """Ignored."""
+
+    async def update_spec(self, key: ThrottleKey, spec: QuotaSpec, time_scale: float = 1.0) -> None:
         """Ignored."""
 
     async def aclose(self) -> None:

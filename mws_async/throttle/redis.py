@@ -31,6 +31,11 @@ never polled: one round trip per admission plus one per wake-up). A ticket carri
 ``ticket_lease`` seconds; a cancelled waiter removes its ticket (``leave``). A 20-item batch is therefore
 never starved by another process's 1-item calls.
 
+Re-timing: the lock holder's sleep ends early when this process changes the key's picture
+(``mark_empty``, ``observe_hourly``, ``update_spec``, e.g. a rate the server announced); it then asks again,
+with the latest numbers given for the key, so the waiters of this process follow the change at once, earlier
+or later, in queue order. Other processes' waiters follow it at their next question (at most their old wait).
+
 The URL is checked when the backend is built: scheme ``redis``/``rediss``/``unix``, a host, a numeric port
 (1-65535), a whole-number database (``/db`` or ``?db=``) and query options the driver accepts; anything else
 is a :class:`~mws_async.errors.ConfigurationError`. Passwords (``redis://user:pw@``, ``?password=``,
@@ -235,8 +240,9 @@ def _check_url(url: object) -> int:
 #: applied), spec hourly quota (0 = none), hourly rate per unit of capacity, hold, ticket, expiry margin, then
 #: per op: acquire (cost, lease, poll) | mark_empty (pause, learn 0/1, max learned hold, hold cap of the spec)
 #: | observe (max, remaining, resets_on epoch, delay, unknown-reset pause; '' = absent) | limit (available)
-#: | leave (). Returns {flag, value}: acquire {'0', '0'} admitted or {'1', wait}; mark_empty {'0', learned
-#: hold}; others {'0', '0'}. Times are seconds (floats written with %.17g, read with tonumber).
+#: | leave () | spec () (store the numbers given, the bucket resized). Returns {flag, value}: acquire
+#: {'0', '0'} admitted or {'1', wait}; mark_empty {'0', learned hold}; others {'0', '0'}. Times are seconds
+#: (floats written with %.17g, read with tonumber).
 LUA_SCRIPT = r"""
 local EPS = 1e-9
 local TEPS = 1e-9
@@ -472,6 +478,10 @@ elseif op == 'leave' then
   drop(me)
   save()
   return {'0', '0'}
+elseif op == 'spec' then
+  -- the numbers were applied above (resized, keeping what is used): store them
+  save()
+  return {'0', '0'}
 end
 return redis.error_reply('mws-async throttle script: unknown op ' .. tostring(op))
 """
@@ -487,6 +497,40 @@ def _arg(value: float | None) -> str:
 
 class _Unavailable(Exception):
     """Internal: Redis could not be reached (or is inside its retry interval)."""
+
+
+class _KeyWaits:
+    """This process's waiters on one key: their lock (one talks to Redis at a time, in arrival order), the
+    latest numbers given for the key, and the lock holder's sleep (to wake it when the picture changes)."""
+
+    __slots__ = ("lock", "spec", "wakeup")
+
+    def __init__(self, spec: QuotaSpec, time_scale: float) -> None:
+        self.lock = asyncio.Lock()
+        self.spec = (spec, time_scale)
+        self.wakeup: asyncio.Future[None] | None = None
+
+    async def sleep(self, loop: asyncio.AbstractEventLoop, seconds: float) -> None:
+        """Sleep ``seconds``, or until :meth:`wake`."""
+        fut: asyncio.Future[None] = loop.create_future()
+        self.wakeup = fut
+        handle = loop.call_later(seconds, _resolve, fut)
+        try:
+            await fut
+        finally:
+            handle.cancel()  # woken early or cancelled: never leave a timer behind
+            if self.wakeup is fut:
+                self.wakeup = None
+
+    def wake(self) -> None:
+        """End the lock holder's sleep now (it asks Redis again)."""
+        if self.wakeup is not None:
+            _resolve(self.wakeup)
+
+
+def _resolve(fut: asyncio.Future[None]) -> None:
+    if not fut.done():
+        fut.set_result(None)
 
 
 class RedisThrottle:
@@ -576,7 +620,7 @@ class RedisThrottle:
         self._id = uuid.uuid4().hex[:16]
         self._tickets = itertools.count(1)
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._locks: dict[ThrottleKey, asyncio.Lock] = {}
+        self._waits: dict[ThrottleKey, _KeyWaits] = {}
         self._learned_hold = 0.0
         # Failure state: None while Redis answers; else the monotonic time of the next connection attempt.
         self._retry_at: float | None = None
@@ -631,22 +675,29 @@ class RedisThrottle:
             raise ClientValidationError(spec.group_key, [f"cost must be >= 0, got {cost!r}"])
         loop = self._bind()
         start = loop.time()
-        lock = self._locks.get(key)
-        if lock is None:
-            lock = self._locks[key] = asyncio.Lock()
+        waits = self._waits.get(key)
+        if waits is None:
+            waits = self._waits[key] = _KeyWaits(spec, time_scale)
+        # The latest numbers given for the key are the ones every waiter of this process asks with (an older
+        # waiter re-sending its own would turn the shared bucket back to them).
+        waits.spec = (spec, time_scale)
         ticket = f"{self._id}:{next(self._tickets)}"
         enqueued = False
         waited = False  # admitted at the first call (no sleep, no queue): report 0, as the memory backend
-        if lock.locked():
+        if waits.lock.locked():
             waited = True
-        async with lock:
+        async with waits.lock:
             try:
                 while True:
+                    current, scale = waits.spec
+                    if not cost <= current.max_quota + EPSILON:
+                        # New numbers for the key (update_spec) made the bucket smaller than this request.
+                        raise QuotaCostError(current.group_key, cost, current.max_quota)
                     try:
                         flag, value = await self._run(
                             key,
-                            spec,
-                            time_scale,
+                            current,
+                            scale,
                             "acquire",
                             ticket,
                             cost,
@@ -655,16 +706,19 @@ class RedisThrottle:
                         )
                     except _Unavailable:
                         enqueued = False
-                        waited = await self._acquire_local(key, spec, cost, time_scale) > 0 or waited
+                        waited = await self._acquire_local(key, current, cost, scale) > 0 or waited
                         break
                     if flag == "0":
                         enqueued = False
                         break
                     enqueued = waited = True
-                    await asyncio.sleep(float(value))
+                    # Until the computed time, or until this process changes the key's picture (mark_empty,
+                    # observe_hourly, update_spec): then ask again, so the wait follows the change.
+                    await waits.sleep(loop, float(value))
             finally:
                 if enqueued:
-                    await self._leave(key, spec, time_scale, ticket)
+                    current, scale = waits.spec
+                    await self._leave(key, current, scale, ticket)
         return loop.time() - start if waited else 0.0
 
     async def mark_empty(
@@ -696,6 +750,7 @@ class RedisThrottle:
             return
         if learn:
             self._learned_hold = max(self._learned_hold, float(value))
+        self._wake(key)
 
     async def observe_hourly(
         self, key: ThrottleKey, spec: QuotaSpec, headers: QuotaHeaders, time_scale: float = 1.0
@@ -730,6 +785,28 @@ class RedisThrottle:
                 logger.warning(
                     "quota headers for %r not recorded: Redis at %s unavailable", key, self.safe_url
                 )
+            return
+        self._wake(key)  # the window or the hourly capacity may free (or hold) this process's waiters
+
+    async def update_spec(self, key: ThrottleKey, spec: QuotaSpec, time_scale: float = 1.0) -> None:
+        """From now on ``key``'s shared bucket follows ``spec`` (e.g. a restore rate the server announced).
+
+        The script resizes the stored bucket keeping what is used; this process's waiters ask again with the
+        new numbers at once, so they are re-timed to them (earlier or later) in queue order. Waiters of other
+        processes follow at their next question (a computed wake-up, at most their old wait).
+        """
+        waits = self._waits.get(key)
+        if waits is not None:
+            waits.spec = (spec, time_scale)
+        try:
+            await self._run(key, spec, time_scale, "spec", "")
+        except (_Unavailable, ThrottleBackendUnavailable):
+            if self.on_unavailable == "local":
+                await self._local.update_spec(key, self._local_spec(spec, 0.0), time_scale)
+                self._local_keys[key] = (spec, time_scale)
+            else:
+                logger.warning("new numbers for %r not recorded: Redis at %s unavailable", key, self.safe_url)
+        self._wake(key)
 
     async def aclose(self) -> None:
         """Close the connection pool (unless the client was given) and the local fallback."""
@@ -737,7 +814,7 @@ class RedisThrottle:
         if client is not None and client is not self._given_client:
             await client.aclose()
         await self._local.aclose()
-        self._locks.clear()
+        self._waits.clear()
 
     # -- introspection ------------------------------------------------------------------------------------
 
@@ -761,11 +838,16 @@ class RedisThrottle:
         loop = asyncio.get_running_loop()
         if loop is not self._loop:
             # Locks and pooled connections belong to one loop (the memory backend starts afresh too).
-            self._locks.clear()
+            self._waits.clear()
             if self._loop is not None and self._given_client is None:
                 self._client = None
             self._loop = loop
         return loop
+
+    def _wake(self, key: ThrottleKey) -> None:
+        waits = self._waits.get(key)
+        if waits is not None:
+            waits.wake()
 
     def _redis(self) -> Redis:
         if self._client is None:

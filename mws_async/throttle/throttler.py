@@ -10,6 +10,7 @@ from mws_async.throttle.base import (
     HOUR,
     KeyStats,
     QuotaHeaders,
+    SpecUpdatingBackend,
     ThrottleBackend,
     ThrottleKey,
     ThrottleSummary,
@@ -39,6 +40,8 @@ class Throttler:
         waited = await throttler.acquire(key, spec, cost)
         ...send...
         await throttler.observe(key, spec, parse_quota_headers(response.headers))
+        # when the server announces other numbers for the key (SP-API's x-amzn-RateLimit-Limit):
+        await throttler.update_spec(key, new_spec)
         # on 503 RequestThrottled / QuotaExceeded:
         pause = await throttler.throttled(key, spec, cost, quota_exceeded=..., resets_on=...)
 
@@ -154,6 +157,16 @@ class Throttler:
         self._stat(key).last_headers = headers
         if self.enabled:
             await self.backend.observe_hourly(key, spec, headers, self.time_scale)
+
+    async def update_spec(self, key: ThrottleKey, spec: QuotaSpec) -> None:
+        """From now on ``key``'s bucket follows ``spec`` (e.g. the rate an ``x-amzn-RateLimit-Limit`` header
+        announced): what is used is kept, and every request already waiting on ``key`` is re-timed to the new
+        numbers (earlier or later, in arrival order), not only later ones. Pass ``spec`` to later
+        :meth:`acquire` calls on ``key`` too. A backend without ``update_spec`` (see
+        :class:`~mws_async.throttle.base.SpecUpdatingBackend`) picks the numbers up at the next acquire.
+        """
+        if self.enabled and isinstance(self.backend, SpecUpdatingBackend):
+            await self.backend.update_spec(key, spec, self.time_scale)
 
     def stats(self) -> dict[ThrottleKey, KeyStats]:
         """Live counters per key (the :class:`KeyStats` objects keep updating)."""

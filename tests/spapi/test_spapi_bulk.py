@@ -12,7 +12,7 @@ from mws_async.bulk import BulkStats
 from mws_async.retry import RetryPolicy
 from mws_async.sandbox.spapi import SPAPISandboxApp
 
-SCALE = 400.0  # getItemOffersBatch: 0.1/s x 400 = one batch every 25 ms (plus the throttler's hold)
+SCALE = 400.0  # getItemOffersBatch: 0.5/s x 400 = one batch every 5 ms (plus the throttler's hold)
 
 
 async def test_few_thousand_asins_owning_the_quota(make_app: Callable[..., SPAPISandboxApp]) -> None:

@@ -13,7 +13,7 @@ from support import free_port, serve_asgi
 from mws_async.errors import ClientValidationError, ConfigurationError
 from mws_async.marketplaces import Marketplace
 from mws_async.retry import RetryPolicy
-from mws_async.spapi import SPAPIError, SPAPIServerError, SPAPIThrottledError, endpoint_for
+from mws_async.spapi import SPAPIError, SPAPIServerError, SPAPIThrottledError, UsagePlan, endpoint_for
 from mws_async.spapi.auth import LWACredentials
 from mws_async.spapi.client import SPAPIClient
 from mws_async.spapi.models import ItemOffersRequest
@@ -48,21 +48,21 @@ async def test_every_operation(served: Served) -> None:
     async with served.client() as client:
         competitive = await client.pricing.get_competitive_pricing(asins=asins)
         assert [p.asin for p in competitive.payload or []] == asins
-        assert competitive.request_id and competitive.rate_limit == 0.5
+        assert competitive.request_id and competitive.rate_limit == 10.0
         mine = await client.pricing.get_pricing(skus=skus, item_condition="New", offer_type="B2C")
         assert [p.seller_sku for p in mine.payload or []] == skus
         offers = await client.pricing.get_item_offers(asins[0], "New", customer_type="Consumer")
         assert offers.payload is not None and offers.payload.asin == asins[0]
-        assert offers.rate_limit == 0.5
+        assert offers.rate_limit == 5.0
         listing = await client.pricing.get_listing_offers(skus[0], "New")
         assert listing.payload is not None and listing.payload.sku == skus[0]
-        assert listing.rate_limit == 1.0
+        assert listing.rate_limit == 5.0
         batch = await client.pricing.get_item_offers_batch(
             [ItemOffersRequest.for_asin(a, US) for a in [*asins, world.invalid_id("ASIN")]]
         )
         codes = [(r.status_code, r.asin) for r in batch.responses or []]
         assert codes == [*((200, a) for a in asins), (400, world.invalid_id("ASIN"))]
-        assert batch.rate_limit == 0.1
+        assert batch.rate_limit == 0.5
         listing_batch = await client.pricing.get_listing_offers_batch(
             [
                 {
@@ -188,7 +188,9 @@ async def test_rate_limit_header_rebuilds_the_bucket(served: Served) -> None:
     app = served.app
     asin = app.world.sample_ids("ASIN", 1)[0]
     app.set_usage_plan("getItemOffers", 20.0, selling_partner_id=app.default_selling_partner)
-    async with served.client(time_scale=1.0) as client:
+    # An account plan of 0.5/s, burst 1, which the server's answers correct to 20/s.
+    plans = {"getItemOffers": UsagePlan(0.5, 1)}
+    async with served.client(time_scale=1.0, usage_plans=plans) as client:
         assert client.spec_for("getItemOffers").restore_rate == 0.5
         first = await client.pricing.get_item_offers(asin, "New")
         assert first.rate_limit == 20.0

@@ -349,6 +349,102 @@ async def _headers_new_window(make: Make) -> list[float]:
     return await admit(t, spec, [1.0] * 3)
 
 
+# -- re-timing: new numbers for a key reach the requests already waiting on it ----------------------------
+
+#: An SP-API-like plan: burst 10, 0.5 requests per second.
+_PLAN = QuotaSpec("SPAPI", "getItemOffers", 10, 0.5, 1.0)
+
+
+async def _retimed_waiters(make: Make, restore_amount: float) -> list[float]:
+    """Five waiters queued on an empty bucket; at 1.0 the key's rate becomes ``restore_amount`` per second."""
+    t = make()
+    key = t.key(HOST, "S", "AKID", _PLAN)
+    await admit(t, _PLAN, [1.0] * 10)  # empty at 0: at 0.5/s the waiters would pass at 2, 4, 6, 8, 10
+    t0 = now()
+
+    async def waiter() -> float:
+        await t.acquire(key, _PLAN, 1.0)
+        return now() - t0
+
+    tasks = [asyncio.create_task(waiter()) for _ in range(5)]
+    await asyncio.sleep(1.0)
+    await t.update_spec(key, _PLAN.replace(restore_amount=restore_amount))
+    return [await task for task in tasks]
+
+
+async def _update_spec_faster(make: Make) -> list[float]:
+    return await _retimed_waiters(make, 5.0)
+
+
+async def _update_spec_slower(make: Make) -> list[float]:
+    return await _retimed_waiters(make, 0.25)
+
+
+async def _update_spec_keeps_fifo(make: Make) -> list[float]:
+    """A 3-unit waiter queued before 1-unit ones still goes first after the rate changes."""
+    t = make()
+    key = t.key(HOST, "S", "AKID", _PLAN)
+    await admit(t, _PLAN, [1.0] * 10)
+    t0 = now()
+
+    async def waiter(cost: float) -> float:
+        await t.acquire(key, _PLAN, cost)
+        return now() - t0
+
+    tasks = [asyncio.create_task(waiter(c)) for c in (3.0, 1.0, 1.0)]
+    await asyncio.sleep(1.0)
+    await t.update_spec(key, _PLAN.replace(restore_amount=5.0))
+    return [await task for task in tasks]
+
+
+async def _update_spec_smaller_than_a_waiter(make: Make) -> tuple[str, float]:
+    """A waiting request larger than the key's new capacity fails typed; the one behind it goes on."""
+    t = make()
+    key = t.key(HOST, "S", "AKID", _PLAN)
+    await admit(t, _PLAN, [1.0] * 10)
+    t0 = now()
+    big = asyncio.create_task(t.acquire(key, _PLAN, 5.0))
+    small = asyncio.create_task(t.acquire(key, _PLAN, 1.0))
+    await asyncio.sleep(1.0)
+    await t.update_spec(key, _PLAN.replace(max_quota=2.0, restore_amount=5.0))
+    with pytest.raises(QuotaCostError) as info:
+        await big
+    await small
+    return str(info.value.group), now() - t0
+
+
+async def _hourly_max_retimes_waiters(make: Make) -> float:
+    t = make(quotas=TABLE.override("Products", "ListMatchingProducts", hourly=2))
+    spec = t.spec("Products", "ListMatchingProducts")
+    key = t.key(HOST, "S", "AKID", spec)
+    await admit(t, spec, [1.0] * 2)  # the hourly quota is used up: the next one would pass at 1800
+    t0 = now()
+    waiter = asyncio.create_task(t.acquire(key, spec, 1.0))
+    await asyncio.sleep(10.0)
+    await t.observe(key, spec, QuotaHeaders(max=8.0))  # a x4 account: 6 requests are free now
+    await waiter
+    return now() - t0
+
+
+async def _hourly_new_window_retimes_waiters(make: Make) -> list[float]:
+    wall = FakeWall()
+    t = make(wall_clock=wall, quotas=TABLE.override("Products", "ListMatchingProducts", hourly=3))
+    spec = t.spec("Products", "ListMatchingProducts")
+    key = t.key(HOST, "S", "AKID", spec)
+    await t.observe(key, spec, QuotaHeaders(3.0, 0.0, wall.at(3000.0)))  # none left until 3000
+    t0 = now()
+
+    async def waiter() -> float:
+        await t.acquire(key, spec, 1.0)
+        return now() - t0
+
+    tasks = [asyncio.create_task(waiter()) for _ in range(3)]
+    await asyncio.sleep(10.0)
+    # Another caller's response: the server reset already (a newer window, 2 left): two pass now.
+    await t.observe(key, spec, QuotaHeaders(3.0, 2.0, wall.at(3500.0)))
+    return [await task for task in tasks]
+
+
 # -- stats --------------------------------------------------------------------------------------------------
 
 
@@ -454,6 +550,35 @@ CASES: tuple[Case, ...] = (
         "new_window_from_the_server_refills_the_hourly_quota",
         _headers_new_window,
         [0.0, 0.0, approx(3490.0)],
+    ),
+    # At 1.0 the bucket holds 9.5 used units; at 5/s one unit is free at 1.1, then one every 0.2 s.
+    Case(
+        "update_spec_retimes_queued_waiters_to_a_faster_rate",
+        _update_spec_faster,
+        [approx(1.1), approx(1.3), approx(1.5), approx(1.7), approx(1.9)],
+    ),
+    # ... and at 0.25/s one unit is free at 3.0 (not 2.0 as the old rate said), then one every 4 s.
+    Case(
+        "update_spec_retimes_queued_waiters_to_a_slower_rate",
+        _update_spec_slower,
+        [approx(3.0), approx(7.0), approx(11.0), approx(15.0), approx(19.0)],
+    ),
+    Case(
+        "update_spec_keeps_the_waiters_in_arrival_order",
+        _update_spec_keeps_fifo,
+        [approx(1.5), approx(1.7), approx(1.9)],
+    ),
+    # At 1.0 the 2-unit bucket holds 2 used (capped): at 5/s one unit is free at 1.2.
+    Case(
+        "update_spec_to_a_smaller_bucket_refuses_a_waiter_that_no_longer_fits",
+        _update_spec_smaller_than_a_waiter,
+        ("SPAPI.getItemOffers", approx(1.2)),
+    ),
+    Case("hourly_max_from_headers_retimes_queued_waiters", _hourly_max_retimes_waiters, approx(10.0)),
+    Case(
+        "a_newer_hourly_window_retimes_waiters_held_until_the_reset",
+        _hourly_new_window_retimes_waiters,
+        [approx(10.0), approx(10.0), approx(3500.0)],
     ),
     Case(
         "stats_are_exact",

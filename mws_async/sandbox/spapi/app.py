@@ -142,7 +142,8 @@ class SPAPISandboxApp:
         refresh_token, selling_partner_id: the default selling partner's authorisation; more with
             :meth:`add_selling_partner`.
         token_lifetime: ``expires_in`` of issued access tokens, in seconds (default 3600).
-        usage_plans: plans per operationId (default :data:`~mws_async.spapi.operations.USAGE_PLANS`).
+        usage_plans: plans per operationId; operations not named keep the reference's default plans
+            (:data:`~mws_async.spapi.operations.USAGE_PLANS`, the table the client assumes).
         throttling: ``False`` turns the buckets off (CPU benchmarks).
         request_log_size: records kept in :attr:`request_log`.
     """
@@ -172,11 +173,10 @@ class SPAPISandboxApp:
         self.client_id = client_id
         self._client_secret = client_secret
         self.token_lifetime = token_lifetime
-        self.plans: dict[str, UsagePlan] = dict(usage_plans or USAGE_PLANS)
+        quotas = spapi_quota_table(usage_plans)  # ConfigurationError for an unknown operation
+        self.plans: dict[str, UsagePlan] = {**USAGE_PLANS, **(usage_plans or {})}
         self._partner_plans: dict[tuple[str, str], UsagePlan] = {}
-        self.buckets = Buckets(
-            spapi_quota_table(self.plans), time_scale=time_scale, clock=self.clock, enabled=throttling
-        )
+        self.buckets = Buckets(quotas, time_scale=time_scale, clock=self.clock, enabled=throttling)
         self.request_log = RequestLog(request_log_size)
         self.token_requests = 0
         """Requests to the token endpoint (refused ones included)."""
