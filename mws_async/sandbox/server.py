@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import re
 import socket
 import sys
@@ -17,6 +18,7 @@ from typing import Any, Final
 from mws_async.credentials import Credentials
 from mws_async.sandbox.app import SandboxApp, SandboxConnectionReset
 from mws_async.sandbox.auth import Authenticator
+from mws_async.sandbox.bodies import DEFAULT_MAX_FEED_BYTES
 from mws_async.sandbox.buckets import Buckets
 from mws_async.sandbox.faults import Faults
 from mws_async.sandbox.registry import Registry, default_registry
@@ -54,7 +56,10 @@ class Sandbox:
     off, for CPU benchmarks), ``clock`` (monotonic seconds; inject to step time in tests),
     ``host``/``port`` (port 0 = a free one), ``request_log_size``, ``developers`` (extra access key ->
     secret pairs), ``hourly_multiplier`` (MWS gave some accounts a multiple of the documented hourly quota),
-    ``world`` (a ready :class:`World`, e.g. with a longer report history; overrides the world arguments).
+    ``world`` (a ready :class:`World`, e.g. with a longer report history; overrides the world arguments),
+    ``max_feed_bytes`` (largest SubmitFeed body, default 2 GiB; form posts are capped at 1 MiB before
+    authentication) and ``spool_dir`` (where feed bodies over 1 MiB are spooled as anonymous temporary
+    files; default the system's temporary directory).
 
     Without starting it, ``Sandbox(...).app`` is an ASGI app for ``httpx.ASGITransport``.
     """
@@ -78,6 +83,8 @@ class Sandbox:
         hourly_multiplier: float = 1.0,
         registry: Registry | None = None,
         world: World | None = None,
+        max_feed_bytes: int = DEFAULT_MAX_FEED_BYTES,
+        spool_dir: str | os.PathLike[str] | None = None,
     ) -> None:
         self.seed = seed
         self.time_scale = time_scale
@@ -107,6 +114,8 @@ class Sandbox:
             faults=self.faults,
             request_log=self.request_log,
             spapi=self.spapi,
+            max_feed_bytes=max_feed_bytes,
+            spool_dir=os.fspath(spool_dir) if spool_dir is not None else None,
         )
         self._server: Any = None
         self._task: asyncio.Task[None] | None = None
