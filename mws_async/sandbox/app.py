@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import json
 import re
 from collections.abc import Awaitable, Callable, Iterator, MutableMapping
 from dataclasses import dataclass, field
@@ -43,9 +44,12 @@ from mws_async.sandbox.registry import RawResponse, Registry, RequestContext, Se
 from mws_async.sandbox.render import SandboxError, error_body, http_date, iso_ms, new_request_id
 from mws_async.sandbox.requestlog import REDACTED_PARAMS, RequestLog, RequestRecord
 from mws_async.sandbox.world import World
+from mws_async.transport import is_loopback
 
 __all__ = [
     "HTML_ERROR_PAGE",
+    "INFO_PATH",
+    "INFO_SERVICE",
     "SPAPI_PREFIXES",
     "SandboxApp",
     "SandboxConnectionReset",
@@ -60,6 +64,10 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
+INFO_PATH: Final = "/sandbox/info"
+"""``GET`` here (from loopback) answers :meth:`~mws_async.sandbox.server.Sandbox.info` as JSON."""
+INFO_SERVICE: Final = "mws-async-sandbox"
+"""The ``service`` field of the info document: how a client knows it is talking to this sandbox."""
 SPAPI_PREFIXES: Final = ("/auth/o2/token", "/products/pricing/v0/", "/batches/products/pricing/v0/")
 """Paths of the SP-API sandbox (LWA token endpoint and Product Pricing v0), served beside MWS's."""
 
@@ -243,6 +251,8 @@ class SandboxApp:
         """Largest SubmitFeed body accepted (bigger: 400 InvalidParameterValue, unread)."""
         self.spool_dir = spool_dir
         """Where feed bodies over 1 MiB are spooled (anonymous files; default the system's temp dir)."""
+        self.info: Callable[[], dict[str, Any]] | None = None
+        """The document ``GET /sandbox/info`` answers (set by :class:`~mws_async.sandbox.Sandbox`)."""
         self.registry = registry
         self.authenticator = authenticator
         self.buckets = buckets
@@ -266,6 +276,9 @@ class SandboxApp:
             return
         if self.spapi is not None and scope["path"].startswith(SPAPI_PREFIXES):
             await self.spapi(scope, receive, send)
+            return
+        if scope["path"] == INFO_PATH and self.info is not None:
+            await self._send_info(scope, send)
             return
         headers = request_headers(scope)
         reader = BodyReader(receive, _content_length(headers), self.spool_dir)
@@ -317,6 +330,20 @@ class SandboxApp:
         out_headers.append((b"content-length", str(len(reply.body)).encode()))
         await send({"type": "http.response.start", "status": reply.status, "headers": out_headers})
         await send({"type": "http.response.body", "body": reply.body})
+
+    async def _send_info(self, scope: Scope, send: Send) -> None:
+        """The discovery document, to loopback clients only (it carries the sandbox's public secrets)."""
+        client = scope.get("client")
+        if scope["method"] != "GET":
+            status, document = 405, {"error": f"{INFO_PATH} answers GET only"}
+        elif client is None or not is_loopback(client[0]) or self.info is None:
+            status, document = 403, {"error": f"{INFO_PATH} answers loopback clients only"}
+        else:
+            status, document = 200, self.info()
+        payload = json.dumps(document).encode()
+        headers = [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())]
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": payload})
 
     # --- protocol ---------------------------------------------------------------------------------
     async def handle(
