@@ -40,7 +40,7 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Annotated, Any, Final, NoReturn
+from typing import IO, TYPE_CHECKING, Annotated, Any, Final, NoReturn
 
 import typer
 from rich.console import Console
@@ -72,6 +72,9 @@ from mws_async.identifiers import normalize
 from mws_async.marketplaces import Marketplace
 from mws_async.throttle import ThrottleBackend
 
+if TYPE_CHECKING:
+    from mws_async.sandbox.discovery import SandboxInfo
+
 __all__ = ["CLIUsageError", "app", "main"]
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_CONFIG, EXIT_FAILED = 0, 1, 2, 3, 4
@@ -79,6 +82,8 @@ EXIT_INTERRUPTED: Final = 130
 SANDBOX_TIME_SCALE = 10.0
 DEMO_TIME_SCALE: Final = 50.0
 ENV_DEBUG: Final = "MWS_ASYNC_DEBUG"
+ENV_SANDBOX_URL: Final = "MWS_ASYNC_SANDBOX_URL"
+"""A running sandbox every command uses instead of starting one (as ``--sandbox-url``)."""
 ENV_PROFILES: Final = "MWS_ASYNC_PROFILES"
 ENV_REDIS_URL: Final = "MWS_ASYNC_REDIS_URL"
 
@@ -235,10 +240,33 @@ def _root(
         bool,
         typer.Option("--debug", help=f"On an error, show the traceback too (also {ENV_DEBUG}=1)"),
     ] = False,
+    sandbox_url: Annotated[
+        str | None,
+        typer.Option(
+            "--sandbox-url",
+            envvar=ENV_SANDBOX_URL,
+            metavar="URL",
+            help="Use the sandbox already running at URL (printed by 'mws-async sandbox') instead of "
+            f"starting one; also {ENV_SANDBOX_URL}",
+            show_envvar=False,
+        ),
+    ] = None,
 ) -> None:
     """The root options."""
     # --debug is taken off the command line by BoundaryGroup.main (so it works after the command too); it
     # is declared here so that --help lists it.
+    GLOBAL.sandbox_url = (sandbox_url.strip() or None) if sandbox_url is not None else None
+
+
+@dataclass
+class GlobalOptions:
+    """Options given before the command, for every command."""
+
+    sandbox_url: str | None = None
+    """A running sandbox to use instead of the embedded one (``--sandbox-url`` / MWS_ASYNC_SANDBOX_URL)."""
+
+
+GLOBAL: Final = GlobalOptions()
 
 
 def _run(work: Callable[[], Coroutine[Any, Any, int]]) -> NoReturn:
@@ -526,6 +554,23 @@ def _announce(line: str) -> None:
     err.print(Text(line, style="yellow"), soft_wrap=True, highlight=False)
 
 
+async def running_sandbox(time_scale: float | None) -> SandboxInfo:
+    """The sandbox at ``--sandbox-url`` / MWS_ASYNC_SANDBOX_URL, as it describes itself. A ``--time-scale``
+    other than the sandbox's is a usage error: the client must pace itself at the server's speed."""
+    from mws_async.sandbox.discovery import discover
+
+    url = GLOBAL.sandbox_url
+    if url is None:
+        raise CLIUsageError("no running sandbox given: use --sandbox-url URL or MWS_ASYNC_SANDBOX_URL")
+    info = await discover(url)
+    if time_scale is not None and time_scale != info.time_scale:
+        raise CLIUsageError(
+            f"--time-scale {time_scale:g} differs from the running sandbox's {info.time_scale:g}: the client "
+            "must run at the sandbox's speed; leave --time-scale out (or restart the sandbox with it)"
+        )
+    return info
+
+
 @asynccontextmanager
 async def open_target(
     target: Target, time_scale: float | None, quiet: bool, note: str = ""
@@ -538,6 +583,23 @@ async def open_target(
             client = MWSClient(target.credentials, marketplace=target.marketplace, throttle=target.throttle)
             await stack.enter_async_context(client)
             yield Session(client, None, 1.0)
+            return
+        if GLOBAL.sandbox_url is not None:
+            info = await running_sandbox(time_scale)
+            if not quiet:
+                _announce(
+                    f"No MWS credentials configured: using the running sandbox at {info.base_url} "
+                    f"(time scale {info.time_scale:g}×){note}."
+                )
+            client = MWSClient(
+                info.credentials,
+                marketplace=target.marketplace,
+                base_url=info.base_url,
+                time_scale=info.time_scale,
+                throttle=target.throttle,
+            )
+            await stack.enter_async_context(client)
+            yield Session(client, None, info.time_scale)
             return
         from mws_async.sandbox import Sandbox
 
@@ -1023,6 +1085,20 @@ def _spapi_pricing(
 
     async def run() -> int:
         stats = BulkStats()
+        lwa, base_url, token_url, speed = credentials, None, None, scale
+        if lwa is None and GLOBAL.sandbox_url is not None:
+            info = await running_sandbox(scale)
+            lwa, base_url, token_url, speed = (
+                info.spapi_credentials,
+                info.base_url,
+                info.token_url,
+                info.time_scale,
+            )
+            if not quiet:
+                _announce(
+                    f"No SP-API credentials configured: using the running sandbox at {base_url} "
+                    f"(time scale {speed:g}×)."
+                )
         with Writer(out) as writer, _bulk_progress(title, quiet) as progress:
             task = progress.add_task(title, total=total)
 
@@ -1033,10 +1109,12 @@ def _spapi_pricing(
             result = await run_spapi_pricing(
                 ids_file.ids(),
                 on_result,
-                credentials=credentials,
+                credentials=lwa,
                 id_type="ASIN" if id_type == "ASIN" else "SellerSKU",
                 marketplace=market.country_code,
-                time_scale=scale,
+                base_url=base_url,
+                token_url=token_url,
+                time_scale=speed,
                 stats=stats,
                 announce=None if quiet else _announce,
             )

@@ -75,6 +75,17 @@ Body = bytes | Callable[[], AsyncIterator[bytes]]
 """A request body: bytes, or a factory of async byte iterators (called again for each attempt)."""
 
 
+_WHOLE_BODY_BYTES: Final = 1 << 20
+"""Payloads up to this size are handed to the HTTP stack whole; bigger ones as 1 MiB slices."""
+
+
+async def _slices(body: bytes) -> AsyncIterator[bytes]:
+    """``body`` in 1 MiB slices."""
+    view = memoryview(body)
+    for start in range(0, len(body), _WHOLE_BODY_BYTES):
+        yield view[start : start + _WHOLE_BODY_BYTES].tobytes()
+
+
 @dataclass(frozen=True, slots=True)
 class Section:
     """An MWS API section: where it lives and which seller parameter it takes."""
@@ -409,6 +420,11 @@ class Transport:
         headers["Content-Type"] = request.content_type or "application/octet-stream"
         body = request.body
         content: bytes | AsyncIterator[bytes] = body if isinstance(body, bytes) else body()
+        if isinstance(body, bytes) and len(body) > _WHOLE_BODY_BYTES:
+            # A big feed goes out in slices with its length announced (aiohttp would write it in one go,
+            # holding the loop, and warns about it); the bytes are the same.
+            headers["Content-Length"] = str(len(body))
+            content = _slices(body)
         return self._http.build_request(
             "POST", url.copy_with(query=signed.encode("ascii")), content=content, headers=headers
         )
