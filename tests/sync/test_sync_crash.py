@@ -80,7 +80,9 @@ async def test_a_sync_killed_ten_times_ends_with_exactly_the_sandboxs_orders(tmp
 
     async with await open_store(str(db)) as store, store.transaction() as conn:
         rows = (
-            await conn.execute(sa.select(ORDERS.c.amazon_order_id, ORDERS.c.order_status, ORDERS.c.last_update_date))
+            await conn.execute(
+                sa.select(ORDERS.c.amazon_order_id, ORDERS.c.order_status, ORDERS.c.last_update_date)
+            )
         ).all()
     got = {row[0]: (row[1], row[2]) for row in rows}
     assert len(rows) == len(got) == ORDER_COUNT  # none twice
