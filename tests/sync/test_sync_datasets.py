@@ -3,6 +3,7 @@ between runs end with their latest status."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import time
@@ -103,7 +104,7 @@ async def test_each_report_is_downloaded_once_and_matches_its_md5(
     assert again.records == 0 and again.skipped == len(stored)  # listed again, not downloaded again
     assert sum(1 for r in sandbox.request_log if r.operation == "GetReport") == downloads == len(stored)
     for _, md5, size, path in stored:
-        body = Path(str(path)).read_bytes()
+        body = await asyncio.to_thread(Path(str(path)).read_bytes)
         assert len(body) == size
         assert base64.b64encode(hashlib.md5(body).digest()).decode() == md5
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
-import subprocess
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -54,7 +53,7 @@ def test_a_url_that_is_no_store_is_a_configuration_error(url: str, words: str) -
 
 
 async def test_an_unreachable_postgres_is_a_store_error_without_its_password() -> None:
-    with pytest.raises(SyncStoreError, match="cannot connect|Connect|refused") as caught:
+    with pytest.raises(SyncStoreError, match=r"cannot connect|Connect|refused") as caught:
         await open_store("postgresql://sync:hunter2@127.0.0.1:1/nothing")
     text = str(caught.value)
     assert "hunter2" not in text and "***" in text
@@ -88,10 +87,11 @@ async def test_a_second_sync_of_the_same_seller_and_dataset_is_refused_naming_th
 async def test_a_lease_of_a_killed_process_on_this_machine_is_taken_over(
     store: Store, client: MWSClient
 ) -> None:
-    dead = subprocess.run(
-        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, check=True
+    dead = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", "import os; print(os.getpid())", stdout=asyncio.subprocess.PIPE
     )
-    pid = int(dead.stdout)
+    out, _ = await dead.communicate()  # exited and reaped: its pid names no process now
+    pid = int(out)
     async with store.transaction() as conn:
         await conn.execute(
             sa.insert(SYNC_LEASE).values(
