@@ -1438,17 +1438,23 @@ def sync_command(
     scale = _check_time_scale(time_scale)
     market = _check_marketplace(marketplace)
     target = _mws_target(profile, market)
-    from mws_async.sync import SyncPlanError, open_store, plan, sync
+    from mws_async.sync import SyncPlanError, needs_since, open_store, plan, sync
 
     async def run() -> int:
         async with await open_store(url, reports_dir=reports_dir) as store:
+            ids = sellers or [
+                target.credentials.seller_id if target.credentials is not None else _sandbox_seller()
+            ]
             if dry_run:
-                ids = sellers or [
-                    target.credentials.seller_id if target.credentials is not None else _sandbox_seller()
-                ]
                 for seller_id in ids:
                     sys.stdout.write(await plan(store, seller_id, name, since=start) + "\n")
                 return EXIT_OK
+            for seller_id in ids:  # checked before anything starts
+                if start is None and await needs_since(store, seller_id, name):
+                    raise CLIUsageError(
+                        f"{name} of seller {seller_id} was never synced into {store.display}: give --since "
+                        "DATE for the first run (later runs go on from the checkpoint)"
+                    )
             async with open_target(target, scale, quiet) as session:
                 for client in _sync_clients(session, target, sellers):
                     progress_state = _new_progress(name)

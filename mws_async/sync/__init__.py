@@ -25,7 +25,7 @@ from mws_async.sync.errors import (
     SyncPlanError,
     SyncStoreError,
 )
-from mws_async.sync.runner import SyncResult, check_dataset, plan, sync
+from mws_async.sync.runner import SyncResult, check_dataset, needs_since, plan, sync
 from mws_async.sync.store import DEFAULT_DB, Store, SyncState, database_url, open_store
 
 __all__ = [
@@ -43,6 +43,7 @@ __all__ = [
     "SyncStoreError",
     "check_dataset",
     "database_url",
+    "needs_since",
     "open_store",
     "plan",
     "sync",

@@ -22,7 +22,7 @@ from mws_async.sync.store import Lease, Store, SyncState
 if TYPE_CHECKING:
     from mws_async.client import MWSClient
 
-__all__ = ["SyncResult", "check_dataset", "plan", "sync"]
+__all__ = ["SyncResult", "check_dataset", "needs_since", "plan", "sync"]
 
 logger = logging.getLogger("mws_async.sync")
 
@@ -114,6 +114,16 @@ async def sync(
         state,
         time.perf_counter() - started,
     )
+
+
+async def needs_since(store: Store, seller_id: str, dataset: str) -> bool:
+    """Whether a sync of ``dataset`` for ``seller_id`` has nothing to start from without ``since`` (it
+    never ran into this store); order items start from the stored orders instead."""
+    check_dataset(dataset)
+    if dataset == "order-items":
+        return False
+    state = await store.load_state(seller_id, dataset)
+    return state.watermark is None and not state.in_window
 
 
 def _when(value: datetime | None) -> str:
