@@ -452,6 +452,14 @@ async def open_store(
     parsed = url if isinstance(url, URL) else database_url(url)
     if lease_seconds <= 0:
         raise ConfigurationError(f"lease_seconds must be positive, not {lease_seconds}")
+    if parsed.get_backend_name() == "sqlite" and parsed.database:
+        folder_of_db = Path(parsed.database).parent
+        if not folder_of_db.is_dir():
+            # Checked here: a failed SQLite connect leaves the driver's worker thread behind.
+            raise SyncStoreError(
+                parsed.render_as_string(hide_password=True),
+                f"the folder {folder_of_db} does not exist; create it or give another path",
+            )
     try:
         if parsed.get_backend_name() == "sqlite":
             engine = create_async_engine(parsed, connect_args={"timeout": 30})

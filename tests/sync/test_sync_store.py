@@ -61,7 +61,7 @@ async def test_an_unreachable_postgres_is_a_store_error_without_its_password() -
 
 
 async def test_a_sqlite_file_in_a_missing_folder_is_a_store_error(tmp_path: Path) -> None:
-    with pytest.raises(SyncStoreError, match="unable to open database file"):
+    with pytest.raises(SyncStoreError, match=r"the folder .*folder does not exist; create it"):
         await open_store(str(tmp_path / "no" / "such" / "folder" / "db.sqlite"))
 
 
