@@ -87,7 +87,7 @@ def lint(session: nox.Session) -> None:
 @nox.session
 def typecheck(session: nox.Session) -> None:
     """mypy --strict on the package."""
-    session.install("-e", ".[cli,sandbox,redis]", "mypy")
+    session.install("-e", ".[cli,sandbox,redis,sync]", "mypy")
     session.run("mypy", "--strict", "mws_async")
 
 
