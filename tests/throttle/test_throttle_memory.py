@@ -399,3 +399,47 @@ def test_live_buckets_stay_bounded_while_ten_thousand_sellers_come_and_go() -> N
 
 def backend_default_threshold() -> int:
     return MemoryThrottle().sweep_threshold
+
+
+def test_keys_of_one_group_share_the_group_name() -> None:
+    t = Throttler()
+    spec = t.spec("Products", "GetMatchingProductForId")
+    a = t.key(HOST, "SELLER1", "AKID", spec)
+    b = t.key(HOST, "SELLER2", "AKID", spec)
+    assert a.group == b.group == "Products.GetMatchingProductForId"
+    assert a.group is b.group  # one string for 10,000 sellers' keys, not one each
+
+
+def test_counters_of_sellers_gone_quiet_are_folded_into_the_summary() -> None:
+    async def main() -> tuple[set[str], ThrottleSummary, int, int]:
+        t = Throttler(exact_backend(), stats_ttl=100.0)
+        spec = t.spec("Orders", "ListOrders")
+        for i in range(50):
+            await t.acquire(t.key(HOST, f"QUIET{i}", "AKID", spec), spec, 1.0)
+        busy = t.key(HOST, "BUSY", "AKID", spec)
+        for _ in range(4):  # the quiet ones make no call for 400 s, BUSY one every 100 s
+            await asyncio.sleep(100.0)
+            await t.acquire(busy, spec, 1.0)
+        live = {k.seller_id for k in t.stats()}
+        summary = t.summary()
+        back = t.key(HOST, "QUIET0", "AKID", spec)
+        await t.acquire(back, spec, 1.0)  # a quiet seller returns: counted afresh, totals stay exact
+        return live, summary, t.stats()[back].requests, t.summary().requests
+
+    live, summary, back_requests, total = run(main)
+    assert live == {"BUSY"}
+    assert (summary.requests, summary.items, summary.keys) == (54, 54.0, 51)
+    assert back_requests == 1
+    assert total == 55
+
+
+def test_stats_are_kept_for_keys_used_within_the_ttl() -> None:
+    async def main() -> set[str]:
+        t = Throttler(exact_backend(), stats_ttl=100.0)
+        spec = t.spec("Orders", "ListOrders")
+        for i in range(10):
+            await t.acquire(t.key(HOST, f"S{i}", "AKID", spec), spec, 1.0)
+            await asyncio.sleep(19.0)  # S0 was last used 190 s ago, within two rotations of 100 s
+        return {k.seller_id for k in t.stats()}
+
+    assert run(main) >= {f"S{i}" for i in range(5, 10)}
