@@ -9,6 +9,7 @@ announced by the server): both built-in backends do.
 from __future__ import annotations
 
 import email.utils
+import functools
 import hashlib
 import math
 from collections.abc import Mapping
@@ -70,6 +71,9 @@ _REMAINING_HEADER = "x-mws-quota-remaining"
 _RESETS_HEADER = "x-mws-quota-resetson"
 
 
+# Both parsers are cached by header text: thousands of sellers get the same reset time and counts, so they
+# share one datetime / float each (and the parse is skipped) instead of holding a copy per key.
+@functools.lru_cache(maxsize=1024)
 def _parse_count(value: str | None) -> float | None:
     # Observed "60.0" / "18000.0", documented "3600"; anything else (empty, "n/a", nan, negative) is dropped.
     if value is None:
@@ -81,6 +85,7 @@ def _parse_count(value: str | None) -> float | None:
     return number if math.isfinite(number) and number >= 0 else None
 
 
+@functools.lru_cache(maxsize=256)
 def _parse_reset(value: str | None) -> datetime | None:
     # Observed ISO 8601 "2018-04-27T15:47:00.000Z"; the docs show RFC 1123 "Wed, 06 Mar 2013 19:07:58 GMT".
     if value is None or not value.strip():

@@ -62,8 +62,12 @@ Together the overhead stays within 3 % of the bound ``max(0, units - Q) / r``
 margins at zero, admissions match ``AsyncLimiter`` exactly (``tests/throttle/test_bucket.py``).
 
 Memory: a key's state is forgotten once its buckets are full, it has no waiters, no gate and no hourly window
-(a new state would be identical, so nothing is lost). Sweeps happen when the number of keys doubles past
-``sweep_threshold``, so upkeep is amortised O(1) per new key.
+(a new state would be identical, so nothing is lost; a pending window or hourly use keeps it until the reset
+or the refill). Sweeps are lazy, with no timer: when the number of keys doubles past ``sweep_threshold``, and
+after every ``max(sweep_threshold, live keys)`` acquisitions (so a burst of sellers that then fall silent is
+forgotten even if no new seller comes); each sweep visits every key once, so upkeep is amortised O(1) per
+acquisition. An idle key's state is a few hundred bytes: its lock exists only while requests wait on it,
+and keys with the same numbers share one parameter tuple.
 """
 
 from __future__ import annotations
@@ -104,6 +108,8 @@ _TIME_EPSILON = 1e-9
 _UNKNOWN_RESET = 60.0
 
 _Params = tuple[float, float, int | None, float]
+#: Distinct parameter tuples kept for sharing between keys (the table has ~100 groups).
+_MAX_SHARED_PARAMS = 1024
 
 
 def _utcnow() -> datetime:
@@ -138,7 +144,9 @@ class _KeyState:
         self.hourly = hourly
         self.gate = -math.inf  # loop time before which nothing is admitted (mark_empty)
         self.hold_epoch = 0  # the backend's learnt-hold version this state's burst.hold reflects
-        self.lock = asyncio.Lock()  # FIFO across mixed sizes: no barging past a waiting big batch
+        # FIFO across mixed sizes (no barging past a waiting big batch); made on the first wait and dropped
+        # when nobody waits any more, so the many idle keys of many sellers carry none.
+        self.lock: asyncio.Lock | None = None
         self.queued = 0  # tasks inside the slow path (holding or waiting for the lock)
         self.wakeup: asyncio.Future[None] | None = None  # the lock holder's sleep, to re-check early
         self.window_end: float | None = None  # loop time of the server's hourly reset, when known
@@ -196,7 +204,8 @@ class MemoryThrottle:
         latency_margin: seconds a full bucket's refill is held after a take; ``None`` (default) means
             ``min(0.25, 0.02 * Q / r)`` per bucket. ``0`` and ``rate_margin=0`` reproduce the documented
             arithmetic exactly.
-        sweep_threshold: key count that triggers forgetting idle keys (it doubles with the live keys).
+        sweep_threshold: key count that triggers forgetting idle keys (it doubles with the live keys); idle
+            keys are also forgotten after every ``max(sweep_threshold, live keys)`` acquisitions.
         wall_clock: current UTC time, to turn ``x-mws-quota-resetsOn`` into a delay (injectable for tests).
 
     Waiting uses one timer per *key* being waited on (the lock holder's), never one per waiter; thousands of
@@ -221,6 +230,8 @@ class MemoryThrottle:
         self._wall = wall_clock or _utcnow
         self._keys: dict[ThrottleKey, _KeyState] = {}
         self._sweep_at = self.sweep_threshold
+        self._sweep_countdown = self.sweep_threshold  # acquisitions left before the next periodic sweep
+        self._shared_params: dict[_Params, _Params] = {}  # one tuple per distinct numbers, not per key
         self._loop: asyncio.AbstractEventLoop | None = None
         self._learned_hold = 0.0  # largest hold a throttle taught us (only with latency_margin=None)
         self._hold_epoch = 0  # bumped when _learned_hold grows, so every key picks it up on its next take
@@ -239,6 +250,9 @@ class MemoryThrottle:
             raise ValueError(f"cost must be >= 0, got {cost!r}")
         loop = self._bind()
         now = loop.time()
+        self._sweep_countdown -= 1
+        if self._sweep_countdown <= 0:
+            self._sweep(now)
         state = self._state(key, spec, time_scale, now)
         # Fast path: nobody queued on this key and everything free now. No await, so nothing can interleave.
         if state.queued == 0 and state.wait_time(cost, now) <= _TIME_EPSILON:
@@ -246,6 +260,8 @@ class MemoryThrottle:
             return 0.0
         start = now
         state.queued += 1
+        if state.lock is None:
+            state.lock = asyncio.Lock()
         try:
             async with state.lock:
                 while True:
@@ -262,6 +278,8 @@ class MemoryThrottle:
                     await self._sleep(state, loop, now + wait)
         finally:
             state.queued -= 1
+            if state.queued == 0:
+                state.lock = None  # nobody holds or awaits it (queued counts both)
         return loop.time() - start
 
     async def mark_empty(
@@ -380,6 +398,7 @@ class MemoryThrottle:
             # States hold locks and futures of the old loop: start afresh (aiolimiter: one limiter per loop).
             self._keys.clear()
             self._sweep_at = self.sweep_threshold
+            self._sweep_countdown = self.sweep_threshold
             self._loop = loop
         return loop
 
@@ -417,14 +436,19 @@ class MemoryThrottle:
             burst = TokenBucket(
                 spec.max_quota, self._burst_rate(spec, time_scale), hold=self._hold(spec, time_scale)
             )
-            state = self._keys[key] = _KeyState(params, burst, hourly)
+            shared = self._shared_params.get(params)
+            if shared is None:
+                if len(self._shared_params) >= _MAX_SHARED_PARAMS:
+                    self._shared_params.clear()  # numbers announced per key could vary without end
+                shared = self._shared_params[params] = params
+            state = self._keys[key] = _KeyState(shared, burst, hourly)
             state.hold_epoch = self._hold_epoch
         if state.hold_epoch != self._hold_epoch:
             state.hold_epoch = self._hold_epoch
             state.burst.hold = max(state.burst.hold, self._hold(spec, time_scale))
         if state.params != params:
             # Same key, different numbers (an override of one twin, or a new time scale): keep what is used.
-            state.params = params
+            state.params = self._shared_params.get(params, params)
             state.burst = state.burst.resized(spec.max_quota, self._burst_rate(spec, time_scale), now)
             state.burst.hold = max(state.burst.hold, self._hold(spec, time_scale))
             if spec.hourly is None:
@@ -442,7 +466,9 @@ class MemoryThrottle:
     def _sweep(self, now: float) -> None:
         for key in [k for k, s in self._keys.items() if s.idle(now)]:
             del self._keys[key]
-        self._sweep_at = max(self.sweep_threshold, 2 * len(self._keys))
+        live = len(self._keys)
+        self._sweep_at = max(self.sweep_threshold, 2 * live)
+        self._sweep_countdown = max(self.sweep_threshold, live)
 
     @staticmethod
     async def _sleep(state: _KeyState, loop: asyncio.AbstractEventLoop, deadline: float) -> None:
