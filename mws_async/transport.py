@@ -25,9 +25,11 @@ import tenacity
 
 from mws_async import xml
 from mws_async.credentials import Credentials
+from mws_async.deadlines import deadline_end, remaining
 from mws_async.errors import (
     ClockSkewError,
     ConfigurationError,
+    DeadlineExceededError,
     InternalServerError,
     MWSError,
     MWSResponseError,
@@ -286,6 +288,7 @@ class _Retryable(Exception):
         """Seconds the next attempt will wait in the throttle (a throttled call's restore time)."""
         self.quota_wait = False
         self.budget_spent = False
+        self.deadline_spent = False
 
 
 # httpx failures that prove the request never left this machine: safe to resend anything.
@@ -325,6 +328,11 @@ class Transport:
     :attr:`RetryPolicy.max_retry_time`. A streamed download (:meth:`stream`) gets ``timeout`` for the
     headers and must then average ``min_download_rate`` bytes/s. ``max_response_bytes`` caps an answer
     read whole; reading stops as soon as it is passed (:class:`~mws_async.errors.ResponseTooLargeError`).
+
+    Deadlines (:func:`mws_async.deadline`, or ``max_wait`` for calls outside one): the throttle admits a
+    request only if its wait fits in the time left (else :class:`~mws_async.errors.DeadlineExceededError`
+    at once, no quota taken); each attempt's timeout is the smaller of ``timeout`` and the time left; a
+    retry whose backoff would pass the deadline is not made (``DeadlineExceededError`` from the last error).
     """
 
     def __init__(
@@ -342,7 +350,10 @@ class Transport:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         max_response_bytes: int = xml.DEFAULT_MAX_BYTES,
         min_download_rate: float = 16 * 1024,
+        max_wait: float | None = None,
     ) -> None:
+        if max_wait is not None and not max_wait > 0:
+            raise ConfigurationError(f"max_wait must be a positive number of seconds or None: {max_wait!r}")
         self.credentials = credentials
         self.base_url = validate_base_url(base_url)
         self.throttler = throttler
@@ -354,6 +365,7 @@ class Transport:
         self.timeout = timeout
         self.max_response_bytes = max_response_bytes
         self.min_download_rate = min_download_rate
+        self.max_wait = max_wait
         self._own_client = http_client is None
         self._http = http_client or make_http_client(timeout)
         port = self.base_url.port
@@ -492,9 +504,13 @@ class Transport:
         counts = {"throttle": 0, "error": 0, "skew": 0}
         attempt = 0
         started = time.monotonic()
+        end = deadline_end(self.max_wait)
 
         def give_up(exc: BaseException | None) -> bool:
             if not isinstance(exc, _Retryable):
+                return True
+            if end is not None and time.monotonic() + exc.wait + exc.pause > end:
+                exc.deadline_spent = True  # the next attempt could not start before the deadline
                 return True
             if exc.kind == "throttle":
                 over = counts["throttle"] > policy.max_throttle_retries
@@ -518,10 +534,15 @@ class Transport:
             nonlocal attempt
             attempt += 1
             throttle_wait = 0.0
+            left = remaining(end)
             if spec is not None and key is not None:
-                throttle_wait = await self.throttler.acquire(key, spec, request.cost)
+                throttle_wait = await self.throttler.acquire(key, spec, request.cost, max_wait=left)
+            elif left is not None and left <= 0:
+                raise DeadlineExceededError(request.action, 0.0, 0.0, reason="the call")
             try:
-                response = await self._attempt(request, creds, attempt, throttle_wait, stream=stream)
+                response = await self._attempt(
+                    request, creds, attempt, throttle_wait, stream=stream, time_left=remaining(end)
+                )
                 return response if parse is None else await self._parse(request, response, parse)
             except _Retryable as exc:
                 counts[exc.kind] += 1
@@ -577,6 +598,14 @@ class Transport:
         except _Retryable as final:
             failure = final
         err = failure.error
+        if failure.deadline_spent:
+            left = remaining(end) or 0.0
+            raise DeadlineExceededError(
+                request.action,
+                failure.wait + failure.pause,
+                left,
+                reason=f"retrying after {type(err).__name__} (attempt {attempt})",
+            ) from err
         note = (
             f"gave up: the next retry would pass the retry budget of {policy.max_retry_time:g} s "
             "(RetryPolicy.max_retry_time)"
@@ -618,7 +647,14 @@ class Transport:
         raise problem
 
     async def _attempt(
-        self, request: MWSRequest, creds: Credentials, attempt: int, throttle_wait: float, *, stream: bool
+        self,
+        request: MWSRequest,
+        creds: Credentials,
+        attempt: int,
+        throttle_wait: float,
+        *,
+        stream: bool,
+        time_left: float | None = None,
     ) -> MWSResponse:
         built = self._build(request, creds)
         started = time.perf_counter()
@@ -627,7 +663,8 @@ class Transport:
         failure: BaseException | None = None
         keep_open = False
         try:
-            async with asyncio.timeout(self.timeout):
+            limit = self.timeout if time_left is None else min(self.timeout, time_left)
+            async with asyncio.timeout(limit):
                 response = await self._http.send(built, stream=True)
                 keep_open = stream and response.status_code == 200
                 if not keep_open:

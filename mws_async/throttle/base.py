@@ -20,12 +20,14 @@ from typing import NamedTuple, Protocol, runtime_checkable
 from mws_async.throttle.quotas import QuotaSpec
 
 __all__ = [
+    "BoundedBackend",
     "KeyStats",
     "QuotaHeaders",
     "SpecUpdatingBackend",
     "ThrottleBackend",
     "ThrottleKey",
     "ThrottleSummary",
+    "WouldWait",
     "parse_quota_headers",
     "seconds_until_reset",
 ]
@@ -147,7 +149,8 @@ class KeyStats:
     ``requests`` counts admitted attempts (every retry spends quota, so it counts again); ``items`` sums
     their cost in the spec's unit (items for per-item Products operations, requests otherwise);
     ``throttled`` / ``quota_exceeded`` count 503 RequestThrottled / QuotaExceeded answers; ``waits`` counts
-    admissions that had to wait, ``total_wait`` / ``max_wait`` are in seconds.
+    admissions that had to wait, ``total_wait`` / ``max_wait`` are in seconds; ``deadline_refusals`` counts
+    requests refused because their wait did not fit in their deadline (they took nothing).
     """
 
     requests: int = 0
@@ -157,6 +160,7 @@ class KeyStats:
     waits: int = 0
     total_wait: float = 0.0
     max_wait: float = 0.0
+    deadline_refusals: int = 0
     last_headers: QuotaHeaders | None = field(default=None, repr=False)
 
     def record_wait(self, seconds: float) -> None:
@@ -228,6 +232,38 @@ class ThrottleBackend(Protocol):
 
     async def aclose(self) -> None:
         """Release resources (connections, timers)."""
+        ...
+
+
+class WouldWait(Exception):
+    """Raised by a :class:`BoundedBackend` when a request's wait for quota exceeds its ``max_wait``: it left
+    (or never joined) the queue and took nothing. ``seconds`` is the wait it would have had."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"would wait {seconds:.3f} s")
+        self.seconds = seconds
+
+
+@runtime_checkable
+class BoundedBackend(Protocol):
+    """A backend whose ``acquire`` takes ``max_wait``: it raises :class:`WouldWait` at once, taking nothing,
+    when the wait it computes is longer (and leaves the queue if a change makes it so later). Backends
+    without it are bounded by a timeout around ``acquire`` (cancelling a waiter takes nothing)."""
+
+    async def acquire(
+        self,
+        key: ThrottleKey,
+        spec: QuotaSpec,
+        cost: float,
+        time_scale: float,
+        *,
+        max_wait: float | None = None,
+    ) -> float:
+        """As :meth:`ThrottleBackend.acquire`, refusing a wait over ``max_wait`` seconds."""
+        ...
+
+    def bounded(self) -> bool:
+        """Marker: ``acquire`` understands ``max_wait``."""
         ...
 
 

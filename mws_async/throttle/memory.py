@@ -78,7 +78,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from mws_async.errors import QuotaCostError
-from mws_async.throttle.base import HOUR, QuotaHeaders, ThrottleKey, seconds_until_reset
+from mws_async.throttle.base import HOUR, QuotaHeaders, ThrottleKey, WouldWait, seconds_until_reset
 from mws_async.throttle.bucket import EPSILON, TokenBucket
 from mws_async.throttle.quotas import QuotaSpec
 
@@ -132,6 +132,7 @@ class _KeyState:
         "lock",
         "params",
         "queued",
+        "queued_cost",
         "wakeup",
         "window_end",
         "window_remaining",
@@ -148,6 +149,7 @@ class _KeyState:
         # when nobody waits any more, so the many idle keys of many sellers carry none.
         self.lock: asyncio.Lock | None = None
         self.queued = 0  # tasks inside the slow path (holding or waiting for the lock)
+        self.queued_cost = 0.0  # their burst units, for the wait a newcomer with a deadline would have
         self.wakeup: asyncio.Future[None] | None = None  # the lock holder's sleep, to re-check early
         self.window_end: float | None = None  # loop time of the server's hourly reset, when known
         self.window_remaining = 0.0  # requests the server still allows before window_end
@@ -161,16 +163,18 @@ class _KeyState:
             if self.hourly is not None:
                 self.hourly.fill()
 
-    def wait_time(self, cost: float, now: float) -> float:
-        """Seconds until ``cost`` burst units, one hourly unit and the gate all allow a take."""
+    def wait_time(self, cost: float, now: float, requests: int = 1) -> float:
+        """Seconds until ``cost`` burst units, ``requests`` hourly units and the gate all allow a take
+        (several takes when ``cost`` or ``requests`` stand for the queue ahead plus one request)."""
         self.expire(now)
-        wait = max(0.0, self.gate - now, self.burst.wait_time(cost, now))
-        hourly = self.hourly.wait_time(1.0, now) if self.hourly is not None else 0.0
+        burst = self.burst.wait_time(cost, now) if requests == 1 else self.burst.forecast(cost, now)
+        wait = max(0.0, self.gate - now, burst)
+        hourly = self.hourly.forecast(float(requests), now) if self.hourly is not None else 0.0
         if self.window_end is not None:
             until_reset = self.window_end - now
             # The hourly bucket is refilled at the reset, so it never needs to be waited for past it.
             hourly = min(hourly, until_reset)
-            if self.window_remaining < 1.0 - EPSILON:
+            if self.window_remaining < requests - EPSILON:
                 hourly = until_reset
         return max(wait, hourly)
 
@@ -238,11 +242,26 @@ class MemoryThrottle:
 
     # -- the ThrottleBackend interface --------------------------------------------------------------------
 
-    async def acquire(self, key: ThrottleKey, spec: QuotaSpec, cost: float, time_scale: float = 1.0) -> float:
+    def bounded(self) -> bool:
+        """``acquire`` takes ``max_wait`` (see :class:`~mws_async.throttle.base.BoundedBackend`)."""
+        return True
+
+    async def acquire(
+        self,
+        key: ThrottleKey,
+        spec: QuotaSpec,
+        cost: float,
+        time_scale: float = 1.0,
+        *,
+        max_wait: float | None = None,
+    ) -> float:
         """Wait until ``cost`` burst units and one hourly request are free, take both; return seconds waited.
 
         Raises :class:`~mws_async.errors.QuotaCostError` at once if ``cost > spec.max_quota``. Waiters on a
-        key are served in arrival order. Cancelling a waiter takes nothing from the buckets.
+        key are served in arrival order. Cancelling a waiter takes nothing from the buckets. With
+        ``max_wait``, a request whose wait (behind the requests queued before it) would be longer raises
+        :class:`~mws_async.throttle.base.WouldWait` at once, taking nothing; so does a queued one whose turn
+        moves past ``max_wait`` (a 503 closed the gate).
         """
         if not cost <= spec.max_quota + EPSILON:  # also refuses NaN
             raise QuotaCostError(spec.group_key, cost, spec.max_quota)
@@ -259,7 +278,13 @@ class MemoryThrottle:
             state.take(cost, now)
             return 0.0
         start = now
+        if max_wait is not None:
+            # Our turn comes after everything queued before us: their units, then ours.
+            ahead = state.wait_time(state.queued_cost + cost, now, requests=state.queued + 1)
+            if ahead > max_wait + _TIME_EPSILON:
+                raise WouldWait(ahead)
         state.queued += 1
+        state.queued_cost += cost
         if state.lock is None:
             state.lock = asyncio.Lock()
         try:
@@ -273,13 +298,17 @@ class MemoryThrottle:
                     if wait <= _TIME_EPSILON:
                         state.take(cost, now)
                         break
+                    if max_wait is not None and now + wait > start + max_wait + _TIME_EPSILON:
+                        raise WouldWait(now + wait - start)
                     # Sleep until the computed time, or until mark_empty / observe_hourly / update_spec (or an
                     # acquire with other numbers) change the picture: then recompute from the changed buckets.
                     await self._sleep(state, loop, now + wait)
         finally:
             state.queued -= 1
+            state.queued_cost -= cost
             if state.queued == 0:
                 state.lock = None  # nobody holds or awaits it (queued counts both)
+                state.queued_cost = 0.0  # no float residue
         return loop.time() - start
 
     async def mark_empty(
@@ -487,7 +516,19 @@ class MemoryThrottle:
 class NoThrottle:
     """A backend that admits everything at once (CPU benchmarks, or a caller that throttles elsewhere)."""
 
-    async def acquire(self, key: ThrottleKey, spec: QuotaSpec, cost: float, time_scale: float = 1.0) -> float:
+    def bounded(self) -> bool:
+        """Never waits, so any ``max_wait`` holds."""
+        return True
+
+    async def acquire(
+        self,
+        key: ThrottleKey,
+        spec: QuotaSpec,
+        cost: float,
+        time_scale: float = 1.0,
+        *,
+        max_wait: float | None = None,
+    ) -> float:
         """Admit at once; return 0."""
         return 0.0
 

@@ -86,7 +86,14 @@ from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import parse_qs, unquote, urlsplit, urlunsplit
 
 from mws_async.errors import ClientValidationError, ConfigurationError, MWSError, QuotaCostError
-from mws_async.throttle.base import HOUR, QuotaHeaders, ThrottleBackend, ThrottleKey, seconds_until_reset
+from mws_async.throttle.base import (
+    HOUR,
+    QuotaHeaders,
+    ThrottleBackend,
+    ThrottleKey,
+    WouldWait,
+    seconds_until_reset,
+)
 from mws_async.throttle.bucket import EPSILON
 from mws_async.throttle.memory import (
     _MIN_LEARNED_HOLD,
@@ -697,13 +704,27 @@ class RedisThrottle:
 
     # -- the ThrottleBackend interface --------------------------------------------------------------------
 
-    async def acquire(self, key: ThrottleKey, spec: QuotaSpec, cost: float, time_scale: float = 1.0) -> float:
+    def bounded(self) -> bool:
+        """``acquire`` takes ``max_wait`` (see :class:`~mws_async.throttle.base.BoundedBackend`)."""
+        return True
+
+    async def acquire(
+        self,
+        key: ThrottleKey,
+        spec: QuotaSpec,
+        cost: float,
+        time_scale: float = 1.0,
+        *,
+        max_wait: float | None = None,
+    ) -> float:
         """Wait until ``cost`` burst units and one hourly request are free in Redis, take both; return the
         seconds waited.
 
         Raises :class:`~mws_async.errors.QuotaCostError` at once if ``cost > spec.max_quota``, and
         :class:`ThrottleBackendUnavailable` if Redis is unreachable with ``on_unavailable="fail"``.
-        Cancelling a waiter takes nothing (its ticket leaves the queue).
+        Cancelling a waiter takes nothing (its ticket leaves the queue). With ``max_wait``, a wait Redis
+        computes as longer (behind every process's queued tickets) raises
+        :class:`~mws_async.throttle.base.WouldWait` at once and the ticket leaves the queue, taking nothing.
         """
         if not cost <= spec.max_quota + EPSILON:  # also refuses NaN
             raise QuotaCostError(spec.group_key, cost, spec.max_quota)
@@ -719,7 +740,7 @@ class RedisThrottle:
         waits.spec = (spec, time_scale)
         waits.users += 1
         try:
-            return await self._acquire(key, waits, cost, loop, start)
+            return await self._acquire(key, waits, cost, loop, start, max_wait)
         finally:
             waits.users -= 1
             if waits.users == 0 and self._waits.get(key) is waits:
@@ -727,7 +748,13 @@ class RedisThrottle:
                 del self._waits[key]
 
     async def _acquire(
-        self, key: ThrottleKey, waits: _KeyWaits, cost: float, loop: asyncio.AbstractEventLoop, start: float
+        self,
+        key: ThrottleKey,
+        waits: _KeyWaits,
+        cost: float,
+        loop: asyncio.AbstractEventLoop,
+        start: float,
+        max_wait: float | None = None,
     ) -> float:
         ticket = f"{self._id}:{next(self._tickets)}"
         enqueued = False
@@ -754,12 +781,16 @@ class RedisThrottle:
                         )
                     except _Unavailable:
                         enqueued = False
-                        waited = await self._acquire_local(key, current, cost, scale) > 0 or waited
+                        local = await self._acquire_local(key, current, cost, scale, max_wait, start)
+                        waited = local > 0 or waited
                         break
                     if flag == "0":
                         enqueued = False
                         break
                     enqueued = waited = True
+                    would_wait = loop.time() - start + float(value)
+                    if max_wait is not None and would_wait > max_wait + _TIME_EPSILON:
+                        raise WouldWait(would_wait)  # the ticket leaves the queue below
                     # Until the computed time, or until this process changes the key's picture (mark_empty,
                     # observe_hourly, update_spec): then ask again, so the wait follows the change.
                     await waits.sleep(loop, float(value))
@@ -1100,10 +1131,17 @@ class RedisThrottle:
         await self._local.aclose()
 
     async def _acquire_local(
-        self, key: ThrottleKey, spec: QuotaSpec, cost: float, time_scale: float
+        self,
+        key: ThrottleKey,
+        spec: QuotaSpec,
+        cost: float,
+        time_scale: float,
+        max_wait: float | None = None,
+        start: float = 0.0,
     ) -> float:
         self._local_keys[key] = (spec, time_scale)
-        return await self._local.acquire(key, self._local_spec(spec, cost), cost, time_scale)
+        left = None if max_wait is None else max(0.0, max_wait - (asyncio.get_running_loop().time() - start))
+        return await self._local.acquire(key, self._local_spec(spec, cost), cost, time_scale, max_wait=left)
 
     def _local_spec(self, spec: QuotaSpec, cost: float) -> QuotaSpec:
         """The spec of the conservative local bucket: capacity, restore and hourly quota / processes."""

@@ -7,15 +7,17 @@ import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from mws_async.errors import ConfigurationError, QuotaCostError
+from mws_async.errors import ConfigurationError, DeadlineExceededError, QuotaCostError
 from mws_async.throttle.base import (
     HOUR,
+    BoundedBackend,
     KeyStats,
     QuotaHeaders,
     SpecUpdatingBackend,
     ThrottleBackend,
     ThrottleKey,
     ThrottleSummary,
+    WouldWait,
     seconds_until_reset,
 )
 from mws_async.throttle.memory import MemoryThrottle
@@ -115,14 +117,22 @@ class Throttler:
             raise QuotaCostError(spec.group_key, cost, spec.max_quota)
         return cost
 
-    async def acquire(self, key: ThrottleKey, spec: QuotaSpec, cost: float) -> float:
+    async def acquire(
+        self, key: ThrottleKey, spec: QuotaSpec, cost: float, *, max_wait: float | None = None
+    ) -> float:
         """Wait for ``cost`` units (and one hourly request) on ``key``; return the seconds waited.
 
         Counts the request, its units and the wait in :meth:`stats`. Cancelling the call takes nothing.
+        With ``max_wait`` (the time left before a deadline), a wait that would be longer raises
+        :class:`~mws_async.errors.DeadlineExceededError` at once, carrying ``would_wait``, without taking
+        anything (a backend that cannot tell in advance is cut off at ``max_wait``, also taking nothing).
         """
         if cost > spec.max_quota:
             raise QuotaCostError(spec.group_key, cost, spec.max_quota)
-        waited = await self.backend.acquire(key, spec, cost, self.time_scale) if self.enabled else 0.0
+        if max_wait is None or not self.enabled:
+            waited = await self.backend.acquire(key, spec, cost, self.time_scale) if self.enabled else 0.0
+        else:
+            waited = await self._acquire_within(key, spec, cost, max_wait)
         if self.stats_ttl is not None:
             now = asyncio.get_running_loop().time()
             if self._rotate_at is None:
@@ -134,6 +144,21 @@ class Throttler:
         stats.items += cost
         stats.record_wait(waited)
         return waited
+
+    async def _acquire_within(self, key: ThrottleKey, spec: QuotaSpec, cost: float, max_wait: float) -> float:
+        backend = self.backend
+        would_wait: float | None = None
+        try:
+            if isinstance(backend, BoundedBackend):
+                return await backend.acquire(key, spec, cost, self.time_scale, max_wait=max(0.0, max_wait))
+            async with asyncio.timeout(max(0.0, max_wait)):
+                return await backend.acquire(key, spec, cost, self.time_scale)
+        except WouldWait as refusal:
+            would_wait = refusal.seconds
+        except TimeoutError:
+            would_wait = max_wait  # at least this long: the backend could not say how much longer
+        self._stat(key).deadline_refusals += 1
+        raise DeadlineExceededError(spec.group_key, would_wait, max_wait)
 
     async def throttled(
         self,
