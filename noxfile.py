@@ -80,8 +80,8 @@ def tests_other(session: nox.Session) -> None:
 def lint(session: nox.Session) -> None:
     """ruff check and format check."""
     session.install("ruff")
-    session.run("ruff", "check", "mws_async", "tests", "benchmarks", "noxfile.py")
-    session.run("ruff", "format", "--check", "mws_async", "tests", "benchmarks", "noxfile.py")
+    session.run("ruff", "check", "mws_async", "tests", "benchmarks", "examples", "noxfile.py")
+    session.run("ruff", "format", "--check", "mws_async", "tests", "benchmarks", "examples", "noxfile.py")
 
 
 @nox.session
