@@ -23,6 +23,7 @@ from typing import Any, Final, Literal
 import httpx
 import tenacity
 
+from mws_async import telemetry as _telemetry
 from mws_async import xml
 from mws_async.credentials import Credentials
 from mws_async.deadlines import deadline_end, remaining
@@ -483,10 +484,11 @@ class Transport:
         stream: bool,
         parse: Callable[[MWSResponse], Any] | None,
     ) -> Any:
-        try:
-            return await self._run_attempts(request, credentials, stream=stream, parse=parse)
-        except MWSError as exc:
-            raise _detached(exc)  # noqa: B904 - re-raising the same error, cut loose from the exchange
+        with _telemetry.mws_call(self, request, credentials):  # telemetry hook: a no-op unless configured
+            try:
+                return await self._run_attempts(request, credentials, stream=stream, parse=parse)
+            except MWSError as exc:
+                raise _detached(exc)  # noqa: B904 - re-raising the same error, cut loose from the exchange
 
     async def _run_attempts(
         self,
@@ -620,6 +622,8 @@ class Transport:
     def _log_retry_now(
         self, request: MWSRequest, attempt: int, exc: BaseException | None, pause: float
     ) -> None:
+        if isinstance(exc, _Retryable):  # telemetry hook: a retry event (no-op unless configured)
+            _telemetry.retry(attempt, _code(exc.error), pause, exc.wait)
         if isinstance(exc, _Retryable) and logger.isEnabledFor(logging.INFO):
             logger.info(
                 "%s attempt %d failed (%s); retrying in %.3fs",
@@ -917,6 +921,13 @@ class Transport:
         throttle_wait: float,
         error_code: str | None,
     ) -> None:
+        # telemetry hook: the attempt on the call's span and metrics (a no-op unless configured)
+        _telemetry.attempt(
+            response.status_code if response is not None else None,
+            response.request_id if response is not None else None,
+            throttle_wait,
+            error_code,
+        )
         if self.on_request is None and not logger.isEnabledFor(logging.INFO):
             return
         record = RequestRecord(

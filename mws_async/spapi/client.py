@@ -33,6 +33,7 @@ import httpx
 import tenacity
 from pydantic import BaseModel, ValidationError
 
+from mws_async import telemetry as _telemetry
 from mws_async.bulk import BulkResult, BulkStats
 from mws_async.credentials import Secret
 from mws_async.deadlines import deadline_end, remaining
@@ -316,6 +317,10 @@ class SPAPIClient:
 
     async def execute(self, op: SPAPIOperation, prepared: PreparedRequest) -> SPAPIResponse:
         """Send ``prepared`` through the throttler with retries; a 2xx answer or an :class:`SPAPIError`."""
+        with _telemetry.spapi_call(self, op, prepared):  # telemetry hook: a no-op unless configured
+            return await self._execute(op, prepared)
+
+    async def _execute(self, op: SPAPIOperation, prepared: PreparedRequest) -> SPAPIResponse:
         key = self.throttle_key(op.name)
         policy = self.retry
         counts = {"throttle": 0, "error": 0, "auth": 0}
@@ -357,6 +362,7 @@ class SPAPIClient:
             retry=tenacity.retry_if_exception_type(_Retryable),
             sleep=self._sleep,
             reraise=True,
+            before_sleep=lambda state: _telemetry.tenacity_retry(attempt, state),  # telemetry hook
         )
         final: SPAPIError | None = None
         try:
@@ -475,6 +481,7 @@ class SPAPIClient:
         waited: float,
         error_code: str | None,
     ) -> None:
+        _telemetry.attempt(status, request_id, waited, error_code)  # telemetry hook (no-op unless configured)
         if self.on_request is None and not logger.isEnabledFor(logging.INFO):
             return
         record = SPAPIRequestRecord(
