@@ -28,7 +28,7 @@ KINDS = (("Classes", inspect.isclass), ("Functions", inspect.isroutine), ("Const
 
 
 def page(module_name: str, intro: str) -> str:
-    """The reference page of one module: its public names grouped by kind, each rendered from its docstring."""
+    """The reference page of one module: its public names by kind, each rendered from its docstring."""
     module = importlib.import_module(module_name)
     names = sorted(module.__all__, key=str.lower)
     lines = [f"# `{module_name}`", "", intro, "", f"Every name in `{module_name}.__all__`:", ""]

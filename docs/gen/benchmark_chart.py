@@ -21,7 +21,7 @@ from typing import Any
 import matplotlib
 
 matplotlib.use("Agg")  # no display: render to a file
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "benchmarks.json"
 PAGE = "benchmarks.md"
@@ -60,7 +60,7 @@ def draw(data: dict[str, Any], out: Path) -> str:
         rows = data[key]["rows"]
         # The README's own ratios where it states them (computed before rounding), else value ÷ ours.
         stated = data[key].get("ratios", {})
-        relative = {name: stated.get(name) or [v / values[0] for v in values] for name, values in rows.items()}
+        relative = {name: stated.get(name) or [v / rows[name][0] for v in rows[name]] for name in rows}
         labels = [
             [f"{v:g} ms\n{r:.1f}×" for v, r in zip(values, relative[name], strict=True)]
             for name, values in rows.items()
@@ -84,7 +84,9 @@ def main() -> None:
     ``benchmarks.md`` has the marker; run alone: write the picture to ``argv[1]``."""
     data = json.loads(DATA.read_text(encoding="utf-8"))
     if __name__ == "__main__":
-        print(draw(data, Path(sys.argv[1] if len(sys.argv) > 1 else "benchmark-ratios.png")))
+        sys.stdout.write(
+            draw(data, Path(sys.argv[1] if len(sys.argv) > 1 else "benchmark-ratios.png")) + "\n"
+        )
         return
     import mkdocs_gen_files
 

@@ -13,8 +13,8 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
-import click
 import typer
 from typer.testing import CliRunner
 
@@ -26,11 +26,12 @@ INTRO = Path(__file__).with_name("cli_intro.md")
 HELP_ENV = {"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb", "_TYPER_FORCE_DISABLE_TERMINAL": "1"}
 
 
-def commands(group: click.Command, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], click.Command]]:
-    """Every visible command of the tree, depth first, in the order ``--help`` lists them."""
+def commands(group: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Any]]:
+    """Every visible command of the tree, depth first, in the order ``--help`` lists them. (Duck-typed:
+    typer 0.26 builds the tree from the click it vendors, not from an installed click.)"""
     yield path, group
-    if isinstance(group, click.Group):
-        ctx = click.Context(group, info_name=" ".join(("mws-async", *path)))
+    if hasattr(group, "list_commands"):
+        ctx = type(group).context_class(group, info_name=" ".join(("mws-async", *path)))
         for name in group.list_commands(ctx):
             command = group.get_command(ctx, name)
             if command is not None and not command.hidden:

@@ -35,11 +35,11 @@ from typing import Any
 import matplotlib
 
 matplotlib.use("Agg")  # no display: render to a file
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
-from mws_async import MWSClient, RetryPolicy, ThrottledError  # noqa: E402
-from mws_async.sandbox import SANDBOX_ACCESS_KEY, Sandbox  # noqa: E402
-from mws_async.throttle import NoThrottle  # noqa: E402
+from mws_async import MWSClient, RetryPolicy, ThrottledError
+from mws_async.sandbox import SANDBOX_ACCESS_KEY, Sandbox
+from mws_async.throttle import NoThrottle
 
 TIME_SCALE = 20.0  # 100 items/s: a few seconds for the whole run
 IDS = 400
@@ -146,9 +146,9 @@ def draw(ours_run: Run, naive_run: Run, bound: float, capacity: float, out: Path
         ax.axhline(capacity, color="black", ls="--", lw=0.9, label=f"server limit: {capacity:g} items")
         admitted = [t for t, status, _ in run.requests if status == 200]
         throttled = [t for t, status, _ in run.requests if status == 503]
-        ax.plot(admitted, [-1.5] * len(admitted), "|", color="tab:green", ms=9, label="request answered (200)")
+        ax.plot(admitted, [-1.5] * len(admitted), "|", color="tab:green", ms=9, label="answered (200)")
         if throttled:
-            ax.plot(throttled, [-3.5] * len(throttled), "x", color="tab:red", ms=5, label="503 RequestThrottled")
+            ax.plot(throttled, [-3.5] * len(throttled), "x", color="tab:red", ms=5, label="503 throttled")
         ax.axvline(bound, color="grey", ls=":", lw=1.2, label=f"quota bound {bound:.2f} s")
         ax.set_ylim(-5, capacity * 1.15)
         ax.set_ylabel("items in the server's bucket")
@@ -201,7 +201,7 @@ def main() -> None:
     """Under mkdocs-gen-files: write the picture into the site and put it, with this run's caption, where
     ``throttling.md`` has the marker; run alone: write the picture to ``argv[1]`` and print the caption."""
     if __name__ == "__main__":
-        print(build(Path(sys.argv[1] if len(sys.argv) > 1 else "quota-timeline.png")))
+        sys.stdout.write(build(Path(sys.argv[1] if len(sys.argv) > 1 else "quota-timeline.png")) + "\n")
         return
     import tempfile
 
