@@ -1,4 +1,4 @@
-"""Single entry point for checks: `nox` runs tests, lint, typecheck and package; `nox -s bench` benchmarks.
+"""Single entry point for checks: `nox` runs tests, lint, typecheck, package, docs; `nox -s bench` benchmarks.
 
 Sessions run in virtualenvs made from the interpreter that runs nox, whichever supported version it is. The
 other supported versions are tested too when this machine has them (`tests_other`); a missing one is
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import nox
 
-nox.options.sessions = ["tests", "tests_other", "lint", "typecheck", "package"]
+nox.options.sessions = ["tests", "tests_other", "lint", "typecheck", "package", "docs"]
 nox.options.reuse_existing_virtualenvs = True
 nox.options.error_on_missing_interpreters = False
 nox.options.download_python = "never"  # test the interpreters this machine has; never fetch one
@@ -80,14 +80,15 @@ def tests_other(session: nox.Session) -> None:
 def lint(session: nox.Session) -> None:
     """ruff check and format check."""
     session.install("ruff")
-    session.run("ruff", "check", "mws_async", "tests", "benchmarks", "examples", "noxfile.py")
-    session.run("ruff", "format", "--check", "mws_async", "tests", "benchmarks", "examples", "noxfile.py")
+    paths = ("mws_async", "tests", "benchmarks", "examples", "docs/gen", "noxfile.py")
+    session.run("ruff", "check", *paths)
+    session.run("ruff", "format", "--check", *paths)
 
 
 @nox.session
 def typecheck(session: nox.Session) -> None:
     """mypy --strict on the package."""
-    session.install("-e", ".[cli,sandbox,redis,sync]", "mypy")
+    session.install("-e", ".[cli,sandbox,redis,sync,otel]", "mypy")
     session.run("mypy", "--strict", "mws_async")
 
 
@@ -157,6 +158,18 @@ def _check_wheel(session: nox.Session, wheel: Path) -> None:
     if missing:
         session.error(f"{wheel.name} lacks {', '.join(missing)}")
     session.log(f"{wheel.name}: py.typed and all {len(packages)} packages present")
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the documentation site with mkdocs in strict mode (any warning fails): pages, the API
+    reference from the docstrings, the CLI reference and the pictures generated from real runs (docs/gen/).
+    The site goes to a scratch folder unless a folder is given: ``nox -s docs -- site``."""
+    session.install("-e", ".[docs,cli,sandbox]")
+    site = session.posargs[0] if session.posargs else str(Path(session.create_tmp()).resolve() / "site")
+    quiet = {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}  # a notice, not our warning
+    session.run("mkdocs", "build", "--strict", "--clean", "--site-dir", site, env=quiet)
+    session.log(f"site built in {site}")
 
 
 @nox.session
