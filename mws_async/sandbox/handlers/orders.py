@@ -11,7 +11,7 @@ Orders are shown as they are at the request's server time (:meth:`SellerOrders.o
 built with ``live_from`` they move on through their lifecycle (see :mod:`mws_async.sandbox.world`), each
 change bumping LastUpdateDate to the server time of the change, so a LastUpdatedAfter listing sees a
 changed order again. A listing is a snapshot: ListOrdersByNextToken pages show the state at the time of
-the ListOrders request that started it (its NextToken carries that time), so no order is skipped or
+the ListOrders request that started it (a live world's NextToken carries that time), so no order is skipped or
 repeated when orders change between pages. The two-minute cut-off is two minutes of sandbox time (divided
 by the time scale), so a fast sandbox lists a change within moments, as MWS did two minutes after it.
 
@@ -127,8 +127,9 @@ def _list_orders(ctx: RequestContext) -> bytes:
         "e": buyer_email,
         "n": per_page,
         "sid": p.get("SellerOrderId") or "",
-        "t": ctx.now.timestamp(),  # the server time the whole listing shows
     }
+    if ctx.world.live_from is not None:  # orders change: every page shows the state at this time
+        query["t"] = ctx.now.timestamp()
     return _orders_page(ctx, "ListOrders", query, 0)
 
 
@@ -176,7 +177,7 @@ def _matching_orders(
 def _orders_page(ctx: RequestContext, action: str, query: dict[str, Any], offset: int) -> bytes:
     world = ctx.world
     book = world.orders_for(ctx.seller_id)
-    # Tokens from before listings were snapshots carry no time: they show the state now.
+    # A world that does not advance puts no time in its tokens (they stay as they always were).
     at = datetime.fromtimestamp(float(query.get("t", ctx.now.timestamp())), tz=world.anchor.tzinfo)
     matched = _matching_orders(book, query, at, ctx.time_scale)
     per_page = int(query["n"])
