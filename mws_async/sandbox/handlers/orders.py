@@ -11,9 +11,10 @@ Orders are shown as they are at the request's server time (:meth:`SellerOrders.o
 built with ``live_from`` they move on through their lifecycle (see :mod:`mws_async.sandbox.world`), each
 change bumping LastUpdateDate to the server time of the change, so a LastUpdatedAfter listing sees a
 changed order again. A listing is a snapshot: ListOrdersByNextToken pages show the state at the time of
-the ListOrders request that started it (a live world's NextToken carries that time), so no order is skipped or
-repeated when orders change between pages. The two-minute cut-off is two minutes of sandbox time (divided
-by the time scale), so a fast sandbox lists a change within moments, as MWS did two minutes after it.
+the ListOrders request that started it (a live world's NextToken carries that time), so no order is
+skipped or repeated when orders change between pages. The two-minute cut-off is two minutes of sandbox
+time (divided by the time scale), so a fast sandbox lists a change within moments, as MWS did two minutes
+after it.
 
 Orders belong to the calling seller (:meth:`World.orders_for`). Another seller's AmazonOrderIds are
 answered as MWS answered ids that are not yours: GetOrder leaves them out (an empty ``<Orders/>``, as in
