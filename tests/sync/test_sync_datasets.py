@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import hashlib
-import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,7 +16,7 @@ from sync.conftest import SINCE
 
 from mws_async import MWSClient
 from mws_async.sandbox import Sandbox
-from mws_async.sandbox.world import SellerOrders, World
+from mws_async.sandbox.world import World
 from mws_async.sync import Store, SyncPlanError, sync
 from mws_async.sync.schema import FINANCIAL_EVENTS, INVENTORY_SUPPLY, ORDER_ITEMS, ORDERS, REPORTS
 
@@ -112,37 +111,11 @@ async def test_each_report_is_downloaded_once_and_matches_its_md5(
 # --------------------------------------------------------------------------------- status changes
 
 
-class AdvancingOrders(SellerOrders):
-    """A seller whose orders, until :meth:`advance`, are all still Pending; afterwards every fifth one has
-    moved on (Shipped, Canceled...) with a LastUpdateDate of "just now", as MWS reports a change."""
-
-    advanced_at: int | None = None
-
-    def _status(self, j: int, purchase: int) -> tuple[str, str, int]:
-        status, channel, updated = super()._status(j, purchase)
-        if status == "Pending" or j % 5:
-            return status, channel, updated
-        if self.advanced_at is None:
-            return "Pending", channel, purchase + 60
-        return status, channel, self.advanced_at
-
-    def advance(self) -> None:
-        self.advanced_at = int(time.time()) - 180  # inside ListOrders' window (it stops 2 minutes ago)
-        self._update_index = None
-        self.world.fragments._data.clear()
-        self.world._products._data.clear()
-
-
-class AdvancingWorld(World):
-    def orders_for(self, seller_id: str) -> SellerOrders:
-        if seller_id == self.default_seller and self._default_orders is None:
-            self._default_orders = AdvancingOrders(self, seller_id, self._key)
-        return super().orders_for(seller_id)
-
-
 @pytest.fixture
 async def advancing() -> AsyncIterator[Sandbox]:
-    world = AdvancingWorld(7, catalog_size=2000, order_count=300)
+    """A sandbox whose world advances: orders still in progress at its anchor (ten days of orders, so
+    many are) move on from now, on the sandbox's clock at 1000x."""
+    world = World(7, catalog_size=2000, order_count=300, order_days=10, live_from=datetime.now(UTC))
     async with Sandbox(seed=7, time_scale=1000.0, world=world) as sb:
         yield sb
 
@@ -152,10 +125,12 @@ async def test_orders_that_change_status_between_runs_end_with_their_latest_stat
 ) -> None:
     async with MWSClient(advancing.credentials, base_url=advancing.base_url, time_scale=1000.0) as client:
         await sync(client, store, "orders", since=SINCE)
-        book = advancing.world.orders_for(client.credentials.seller_id)
-        assert isinstance(book, AdvancingOrders)
         before = dict(await rows(store, sa.select(ORDERS.c.amazon_order_id, ORDERS.c.order_status)))
-        book.advance()
+        # Between the runs the world moves on until every order has settled (37 sandbox hours at most):
+        # the server clock jumps ahead by those ~2 minutes instead of the test sleeping through them.
+        settled = advancing.world.orders_for(client.credentials.seller_id).settled_at(1000.0)
+        assert settled is not None
+        advancing.faults.clock_offset = (settled - datetime.now(UTC)).total_seconds() + 1
         second = await sync(client, store, "orders")  # incremental: from the watermark less the overlap
 
         latest = {
