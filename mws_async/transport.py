@@ -71,6 +71,8 @@ install_redaction()
 
 MAX_CLOCK_SKEW: Final = 24 * 3600.0
 """A server clock further than this from ours is never adopted (a proxy's or a broken server's)."""
+_NO_TIME_LEFT: Final = 0.001
+"""With less than this left before the deadline, an attempt is not started (it could only time out)."""
 _ERROR_BODY_LIMIT: Final = 1024 * 1024
 """Error answers are small; a larger non-2xx body is refused as it is read."""
 
@@ -537,10 +539,10 @@ class Transport:
             attempt += 1
             throttle_wait = 0.0
             left = remaining(end)
+            if left is not None and left <= _NO_TIME_LEFT:
+                raise DeadlineExceededError(request.action, 0.0, left, reason=f"attempt {attempt}")
             if spec is not None and key is not None:
                 throttle_wait = await self.throttler.acquire(key, spec, request.cost, max_wait=left)
-            elif left is not None and left <= 0:
-                raise DeadlineExceededError(request.action, 0.0, 0.0, reason="the call")
             try:
                 response = await self._attempt(
                     request, creds, attempt, throttle_wait, stream=stream, time_left=remaining(end)
@@ -675,7 +677,8 @@ class Transport:
                     limit = self.max_response_bytes if response.is_success else _ERROR_BODY_LIMIT
                     body = await read_limited(response, limit)
         except TimeoutError:
-            failure = self._timed_out(request, attempt, reached=response is not None)
+            cut = time_left if time_left is not None and time_left < self.timeout else None
+            failure = self._timed_out(request, attempt, reached=response is not None, deadline_left=cut)
         except EXCHANGE_ERRORS as exc:
             failure = self._transport_failure(request, exc, attempt)
         except BodyTooLarge as exc:
@@ -750,9 +753,16 @@ class Transport:
             attempts=attempt,
         )
 
-    def _timed_out(self, request: MWSRequest, attempt: int, *, reached: bool) -> BaseException:
+    def _timed_out(
+        self, request: MWSRequest, attempt: int, *, reached: bool, deadline_left: float | None = None
+    ) -> BaseException:
         what = "the answer did not arrive in full" if reached else "no answer arrived"
-        reason = f"timed out after {self.timeout:g} s ({what}; the timeout bounds each whole attempt)"
+        if deadline_left is not None:
+            reason = f"the deadline passed during attempt {attempt} after {deadline_left:.3f} s ({what})"
+            if request.idempotent:  # no time is left for another attempt
+                return DeadlineExceededError(request.action, 0.0, deadline_left, reason=f"attempt {attempt}")
+        else:
+            reason = f"timed out after {self.timeout:g} s ({what}; the timeout bounds each whole attempt)"
         if request.idempotent:
             return _Retryable(
                 TransportError(f"{request.action}: {reason}", operation=request.action), 0.0, "error"

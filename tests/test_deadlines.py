@@ -124,6 +124,15 @@ async def test_a_retry_that_would_pass_the_deadline_is_not_made(sandbox: Sandbox
     assert sandbox.request_log.count(OP) == 1
 
 
+async def test_a_read_whose_answer_does_not_come_before_the_deadline_is_not_retried(sandbox: Sandbox) -> None:
+    sandbox.faults.schedule.append(Fault("Latency", operation=OP, seconds=1.0))
+    async with MWSClient(sandbox.credentials, base_url=sandbox.base_url) as client:
+        with pytest.raises(DeadlineExceededError) as caught, deadline(0.3):
+            await client.products.get_matching_product_for_id("ISBN", isbns(sandbox, 5))
+    assert "attempt 1" in str(caught.value)
+    assert sandbox.request_log.count(OP) <= 1  # one attempt, not a storm of near-zero ones
+
+
 async def test_a_write_sent_when_the_deadline_passes_is_outcome_unknown(sandbox: Sandbox) -> None:
     sandbox.faults.schedule.append(Fault("Latency", operation="SubmitFeed", seconds=1.0))
     async with MWSClient(sandbox.credentials, base_url=sandbox.base_url) as client:

@@ -83,6 +83,8 @@ ENDPOINTS: Final[Mapping[Region, str]] = {
 """SP-API regional endpoints (marketplace ids are the same as MWS's)."""
 _RATE_HEADER: Final = "x-amzn-ratelimit-limit"
 _REQUEST_ID: Final = "x-amzn-requestid"
+_NO_TIME_LEFT: Final = 0.001
+"""With less than this left before the deadline, an attempt is not started (it could only time out)."""
 
 
 def endpoint_for(marketplace: Marketplace | str) -> str:
@@ -369,9 +371,10 @@ class SPAPIClient:
             async for try_ in retrying:
                 with try_:
                     attempt += 1
-                    waited = await self.throttler.acquire(
-                        key, self.spec_for(op.name), 1.0, max_wait=remaining(end)
-                    )
+                    left = remaining(end)
+                    if left is not None and left <= _NO_TIME_LEFT:
+                        raise DeadlineExceededError(op.name, 0.0, left, reason=f"attempt {attempt}")
+                    waited = await self.throttler.acquire(key, self.spec_for(op.name), 1.0, max_wait=left)
                     try:
                         return await self._attempt(op, prepared, key, attempt, waited, remaining(end))
                     except _Retryable as exc:
@@ -416,6 +419,8 @@ class SPAPIClient:
         except EXCHANGE_ERRORS as exc:
             failure, message = type(exc).__name__, f"request failed ({type(exc).__name__})"
         except TimeoutError:
+            if time_left is not None and time_left < self.timeout:  # cut short by the deadline: no time left
+                raise DeadlineExceededError(op.name, 0.0, time_left, reason=f"attempt {attempt}") from None
             failure = "Timeout"
             message = f"timed out after {self.timeout:g} s (the timeout bounds each whole attempt)"
         except BodyTooLarge as exc:

@@ -37,9 +37,11 @@ async def test_max_wait_is_the_default_budget(make_app: Callable[..., SPAPISandb
     app = make_app(time_scale=1.0)
     plan = USAGE_PLANS["getItemOffers"]
     asins = app.world.sample_ids("ASIN", int(plan.burst) + 1, start=700)
-    async with serve_asgi(app) as url, Served(app, url).client(max_wait=0.05) as client:
-        await client.auth.token()
-        await asyncio.gather(*(client.pricing.get_item_offers(a, "New") for a in asins[:-1]))
-        with pytest.raises(DeadlineExceededError):
-            await client.pricing.get_item_offers(asins[-1], "New")
+    async with serve_asgi(app) as url, Served(app, url).client() as spender:
+        await spender.auth.token()
+        await asyncio.gather(*(spender.pricing.get_item_offers(a, "New") for a in asins[:-1]))  # the burst
+        # Another client on the same buckets whose every call has 50 ms: the next one would wait 200 ms.
+        async with Served(app, url).client(max_wait=0.05, throttle=spender.throttler) as client:
+            with pytest.raises(DeadlineExceededError):
+                await client.pricing.get_item_offers(asins[-1], "New")
     assert app.request_log.count("getItemOffers", status=429) == 0
