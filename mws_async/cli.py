@@ -1618,6 +1618,12 @@ def sandbox(
     port: Annotated[int, typer.Option("--port", "-p", help="Port on 127.0.0.1 (0 = any free port)")] = 8000,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the synthetic world")] = 0,
     time_scale: Annotated[float, typer.Option("--time-scale", help="Speed up every restore rate")] = 1.0,
+    live_orders: Annotated[
+        bool,
+        typer.Option(
+            "--live-orders", help="Orders in progress move on (Pending, Unshipped, Shipped) from now on"
+        ),
+    ] = False,
 ) -> None:
     """Serve the local MWS sandbox until interrupted (Ctrl+C); the banner lists ids to try."""
     if ctx.invoked_subcommand is not None:
@@ -1627,7 +1633,7 @@ def sandbox(
     _check_time_scale(time_scale)
     _check_port(port)
     try:
-        serve(port, seed=seed, time_scale=time_scale)
+        serve(port, seed=seed, time_scale=time_scale, live_orders=live_orders)
     except OSError as exc:  # lost a race for the port after the check
         if exc.errno == errno.EADDRINUSE:
             raise CLIUsageError(f"--port {port} is in use on 127.0.0.1; pick another") from None

@@ -11,7 +11,7 @@ import socket
 import sys
 import time
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, Final
 
@@ -59,7 +59,9 @@ class Sandbox:
     ``world`` (a ready :class:`World`, e.g. with a longer report history; overrides the world arguments),
     ``max_feed_bytes`` (largest SubmitFeed body, default 2 GiB; form posts are capped at 1 MiB before
     authentication) and ``spool_dir`` (where feed bodies over 1 MiB are spooled as anonymous temporary
-    files; default the system's temporary directory).
+    files; default the system's temporary directory) and ``live_orders`` (the orders still in progress at
+    the world's anchor move on from now, Pending to Unshipped to Shipped, at the time scale; each change
+    bumps LastUpdateDate: see :mod:`mws_async.sandbox.world`; default a world that never changes).
 
     Without starting it, ``Sandbox(...).app`` is an ASGI app for ``httpx.ASGITransport``.
     """
@@ -85,12 +87,16 @@ class Sandbox:
         world: World | None = None,
         max_feed_bytes: int = DEFAULT_MAX_FEED_BYTES,
         spool_dir: str | os.PathLike[str] | None = None,
+        live_orders: bool = False,
     ) -> None:
         self.seed = seed
         self.time_scale = time_scale
         self.host = host
         self.port = port
-        self.world = world or World(seed, catalog_size=catalog_size, order_count=order_count, anchor=anchor)
+        live_from = datetime.now(UTC) if live_orders else None
+        self.world = world or World(
+            seed, catalog_size=catalog_size, order_count=order_count, anchor=anchor, live_from=live_from
+        )
         self.faults = faults if faults is not None else Faults(seed=seed)
         self.request_log = RequestLog(request_log_size)
         self.buckets = Buckets(
@@ -272,12 +278,14 @@ def banner(sandbox: Sandbox, samples: int = 3) -> str:
     return "\n".join(lines) + "\n"
 
 
-def serve(port: int, host: str = "127.0.0.1", seed: int = 0, time_scale: float = 1.0) -> None:
+def serve(
+    port: int, host: str = "127.0.0.1", seed: int = 0, time_scale: float = 1.0, live_orders: bool = False
+) -> None:
     """Run a sandbox in the foreground until interrupted (``mws-async sandbox --port N``); prints
     :func:`banner` once listening."""
 
     async def main() -> None:
-        sandbox = Sandbox(seed=seed, time_scale=time_scale, host=host, port=port)
+        sandbox = Sandbox(seed=seed, time_scale=time_scale, host=host, port=port, live_orders=live_orders)
         await sandbox.start(handle_signals=True)
         try:
             sys.stdout.write(banner(sandbox))

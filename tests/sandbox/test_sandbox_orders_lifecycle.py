@@ -144,3 +144,10 @@ async def test_get_order_list_orders_and_items_agree_with_the_state_at_the_serve
         assert {o.amazon_order_id for o in shipped_now} >= {
             oid for oid in changed if second[oid].order_status == "Shipped"
         }
+
+
+def test_a_sandbox_with_live_orders_resumes_its_world_now_and_by_default_stays_still() -> None:
+    before = datetime.now(UTC)
+    live = Sandbox(catalog_size=100, order_count=50, live_orders=True).world.live_from
+    assert live is not None and before <= live <= datetime.now(UTC)
+    assert Sandbox(catalog_size=100, order_count=50).world.live_from is None
