@@ -68,14 +68,24 @@ _CONDITION = Param("item_condition", "ItemCondition", choices=ITEM_CONDITIONS)
 _OFFER_CONDITION = Param("item_condition", "ItemCondition", required=True, choices=OFFER_ITEM_CONDITIONS)
 
 
+# The Products models read every repeated element in either shape: answers are parsed without force_list.
 def _op(action: str, params: tuple[Param, ...], result: type[R], **kwargs: Any) -> Operation[R]:
-    return Operation(PRODUCTS, action, params, result, force_list=PRODUCTS_FORCE_LIST, **kwargs)
+    return Operation(
+        PRODUCTS, action, params, result, force_list=PRODUCTS_FORCE_LIST, lenient_lists=True, **kwargs
+    )
 
 
 def _many(action: str, params: tuple[Param, ...], result: type[R], ids: Param) -> Operation[list[R]]:
     """A per-id operation: one ``result`` element per requested id, the id count as the throttle cost."""
     return Operation(
-        PRODUCTS, action, params, result, force_list=PRODUCTS_FORCE_LIST, many=True, cost_param=ids.name
+        PRODUCTS,
+        action,
+        params,
+        result,
+        force_list=PRODUCTS_FORCE_LIST,
+        lenient_lists=True,
+        many=True,
+        cost_param=ids.name,
     )
 
 
