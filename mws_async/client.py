@@ -57,6 +57,10 @@ class MWSClient:
         timeout: seconds each attempt may take in all (connect, send, the whole answer); see
             :class:`~mws_async.transport.Transport`. Retries are bounded by ``retry.max_retry_time``.
         max_response_bytes: the largest answer read whole (default 64 MiB); reading stops once it is passed.
+        max_wait: the time budget (seconds) of each call made outside a :func:`mws_async.deadline` block:
+            its wait for quota, retries and HTTP attempts must fit in it, else
+            :class:`~mws_async.errors.DeadlineExceededError` (at once when the wait for quota is already too
+            long). ``None`` (default): no budget beyond ``timeout`` and the retry policy.
     """
 
     def __init__(
@@ -75,6 +79,7 @@ class MWSClient:
         on_request: RequestHook | None = None,
         timeout: float = 60.0,
         max_response_bytes: int = xml.DEFAULT_MAX_BYTES,
+        max_wait: float | None = None,
     ) -> None:
         self.credentials = credentials if credentials is not None else Credentials.from_env()
         self.marketplace = Marketplace.resolve(marketplace)
@@ -96,6 +101,7 @@ class MWSClient:
             on_request=on_request,
             timeout=timeout,
             max_response_bytes=max_response_bytes,
+            max_wait=max_wait,
         )
 
     def __repr__(self) -> str:

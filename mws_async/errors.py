@@ -44,6 +44,7 @@ __all__ = [
     "ClockSkewError",
     "ConfigurationError",
     "ContentMD5MismatchError",
+    "DeadlineExceededError",
     "InternalServerError",
     "InvalidAccessKeyIdError",
     "InvalidAddressError",
@@ -120,6 +121,30 @@ class ClockSkewError(MWSError):
             f"{where}the server rejected our Timestamp, and its clock ({header}) differs from this machine's "
             f"by {offset / 86400:+.1f} days, more than 24 h: not adopted. Check the endpoint (a proxy?) and "
             "this machine's clock."
+        )
+
+
+class DeadlineExceededError(MWSError):
+    """A call could not finish within its deadline (:func:`mws_async.deadline` or ``max_wait=``).
+
+    Raised at once, before anything is sent and without taking quota, when the throttle says the wait for
+    quota is longer than the time left; or when the time left cannot cover the next retry. ``would_wait``
+    is the wait (seconds) that did not fit: a web handler can answer 429/503 with ``Retry-After`` from it.
+    ``budget`` is the time that was left. A non-idempotent call that was sent when the deadline passed
+    raises :class:`OutcomeUnknownError` instead (it may have been processed).
+    """
+
+    def __init__(
+        self, operation: str, would_wait: float, budget: float, *, reason: str = "waiting for quota"
+    ) -> None:
+        self.operation = operation
+        self.would_wait = max(0.0, would_wait)
+        self.budget = max(0.0, budget)
+        self.reason = reason
+        super().__init__(
+            f"{operation}: {reason} would take {self.would_wait:.3f} s but only {self.budget:.3f} s of the "
+            "deadline is left; nothing was sent for this attempt. Retry after would_wait seconds, or give "
+            "the call a longer deadline."
         )
 
 

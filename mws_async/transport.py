@@ -24,11 +24,14 @@ from typing import Any, Final, Literal
 import httpx
 import tenacity
 
+from mws_async import telemetry as _telemetry
 from mws_async import xml
 from mws_async.credentials import Credentials
+from mws_async.deadlines import deadline_end, remaining
 from mws_async.errors import (
     ClockSkewError,
     ConfigurationError,
+    DeadlineExceededError,
     InternalServerError,
     MWSError,
     MWSResponseError,
@@ -77,11 +80,24 @@ install_redaction()
 
 MAX_CLOCK_SKEW: Final = 24 * 3600.0
 """A server clock further than this from ours is never adopted (a proxy's or a broken server's)."""
+_NO_TIME_LEFT: Final = 0.001
+"""With less than this left before the deadline, an attempt is not started (it could only time out)."""
 _ERROR_BODY_LIMIT: Final = 1024 * 1024
 """Error answers are small; a larger non-2xx body is refused as it is read."""
 
 Body = bytes | Callable[[], AsyncIterator[bytes]]
 """A request body: bytes, or a factory of async byte iterators (called again for each attempt)."""
+
+
+_WHOLE_BODY_BYTES: Final = 1 << 20
+"""Payloads up to this size are handed to the HTTP stack whole; bigger ones as 1 MiB slices."""
+
+
+async def _slices(body: bytes) -> AsyncIterator[bytes]:
+    """``body`` in 1 MiB slices."""
+    view = memoryview(body)
+    for start in range(0, len(body), _WHOLE_BODY_BYTES):
+        yield view[start : start + _WHOLE_BODY_BYTES].tobytes()
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,6 +300,7 @@ class _Retryable(Exception):
         """Seconds the next attempt will wait in the throttle (a throttled call's restore time)."""
         self.quota_wait = False
         self.budget_spent = False
+        self.deadline_spent = False
 
 
 # httpx failures that prove the request never left this machine: safe to resend anything.
@@ -323,6 +340,11 @@ class Transport:
     :attr:`RetryPolicy.max_retry_time`. A streamed download (:meth:`stream`) gets ``timeout`` for the
     headers and must then average ``min_download_rate`` bytes/s. ``max_response_bytes`` caps an answer
     read whole; reading stops as soon as it is passed (:class:`~mws_async.errors.ResponseTooLargeError`).
+
+    Deadlines (:func:`mws_async.deadline`, or ``max_wait`` for calls outside one): the throttle admits a
+    request only if its wait fits in the time left (else :class:`~mws_async.errors.DeadlineExceededError`
+    at once, no quota taken); each attempt's timeout is the smaller of ``timeout`` and the time left; a
+    retry whose backoff would pass the deadline is not made (``DeadlineExceededError`` from the last error).
     """
 
     def __init__(
@@ -340,7 +362,10 @@ class Transport:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         max_response_bytes: int = xml.DEFAULT_MAX_BYTES,
         min_download_rate: float = 16 * 1024,
+        max_wait: float | None = None,
     ) -> None:
+        if max_wait is not None and not max_wait > 0:
+            raise ConfigurationError(f"max_wait must be a positive number of seconds or None: {max_wait!r}")
         self.credentials = credentials
         self.base_url = validate_base_url(base_url)
         self.throttler = throttler
@@ -352,6 +377,7 @@ class Transport:
         self.timeout = timeout
         self.max_response_bytes = max_response_bytes
         self.min_download_rate = min_download_rate
+        self.max_wait = max_wait
         self._own_client = http_client is None
         self._direct: httpx.AsyncBaseTransport | None = None
         if http_client is None:
@@ -440,6 +466,11 @@ class Transport:
         headers["Content-Type"] = request.content_type or "application/octet-stream"
         body = request.body
         content: bytes | AsyncIterator[bytes] = body if isinstance(body, bytes) else body()
+        if isinstance(body, bytes) and len(body) > _WHOLE_BODY_BYTES:
+            # A big feed goes out in slices with its length announced (aiohttp would write it in one go,
+            # holding the loop, and warns about it); the bytes are the same.
+            headers["Content-Length"] = str(len(body))
+            content = _slices(body)
         return self._http.build_request(
             "POST", url.copy_with(query=signed.encode("ascii")), content=content, headers=headers
         )
@@ -486,10 +517,11 @@ class Transport:
         stream: bool,
         parse: Callable[[MWSResponse], Any] | None,
     ) -> Any:
-        try:
-            return await self._run_attempts(request, credentials, stream=stream, parse=parse)
-        except MWSError as exc:
-            raise _detached(exc)  # noqa: B904 - re-raising the same error, cut loose from the exchange
+        with _telemetry.mws_call(self, request, credentials):  # telemetry hook: a no-op unless configured
+            try:
+                return await self._run_attempts(request, credentials, stream=stream, parse=parse)
+            except MWSError as exc:
+                raise _detached(exc)  # noqa: B904 - re-raising the same error, cut loose from the exchange
 
     async def _run_attempts(
         self,
@@ -507,9 +539,13 @@ class Transport:
         counts = {"throttle": 0, "error": 0, "skew": 0}
         attempt = 0
         started = time.monotonic()
+        end = deadline_end(self.max_wait)
 
         def give_up(exc: BaseException | None) -> bool:
             if not isinstance(exc, _Retryable):
+                return True
+            if end is not None and time.monotonic() + exc.wait + exc.pause > end:
+                exc.deadline_spent = True  # the next attempt could not start before the deadline
                 return True
             if exc.kind == "throttle":
                 over = counts["throttle"] > policy.max_throttle_retries
@@ -533,10 +569,15 @@ class Transport:
             nonlocal attempt
             attempt += 1
             throttle_wait = 0.0
+            left = remaining(end)
+            if left is not None and left <= _NO_TIME_LEFT:
+                raise DeadlineExceededError(request.action, 0.0, left, reason=f"attempt {attempt}")
             if spec is not None and key is not None:
-                throttle_wait = await self.throttler.acquire(key, spec, request.cost)
+                throttle_wait = await self.throttler.acquire(key, spec, request.cost, max_wait=left)
             try:
-                response = await self._attempt(request, creds, attempt, throttle_wait, stream=stream)
+                response = await self._attempt(
+                    request, creds, attempt, throttle_wait, stream=stream, time_left=remaining(end)
+                )
                 return response if parse is None else await self._parse(request, response, parse)
             except _Retryable as exc:
                 counts[exc.kind] += 1
@@ -592,6 +633,14 @@ class Transport:
         except _Retryable as final:
             failure = final
         err = failure.error
+        if failure.deadline_spent:
+            left = remaining(end) or 0.0
+            raise DeadlineExceededError(
+                request.action,
+                failure.wait + failure.pause,
+                left,
+                reason=f"retrying after {type(err).__name__} (attempt {attempt})",
+            ) from err
         note = (
             f"gave up: the next retry would pass the retry budget of {policy.max_retry_time:g} s "
             "(RetryPolicy.max_retry_time)"
@@ -606,6 +655,8 @@ class Transport:
     def _log_retry_now(
         self, request: MWSRequest, attempt: int, exc: BaseException | None, pause: float
     ) -> None:
+        if isinstance(exc, _Retryable):  # telemetry hook: a retry event (no-op unless configured)
+            _telemetry.retry(attempt, _code(exc.error), pause, exc.wait)
         if isinstance(exc, _Retryable) and logger.isEnabledFor(logging.INFO):
             logger.info(
                 "%s attempt %d failed (%s); retrying in %.3fs",
@@ -655,7 +706,14 @@ class Transport:
         raise problem
 
     async def _attempt(
-        self, request: MWSRequest, creds: Credentials, attempt: int, throttle_wait: float, *, stream: bool
+        self,
+        request: MWSRequest,
+        creds: Credentials,
+        attempt: int,
+        throttle_wait: float,
+        *,
+        stream: bool,
+        time_left: float | None = None,
     ) -> MWSResponse:
         built = self._build(request, creds)
         started = time.perf_counter()
@@ -664,14 +722,16 @@ class Transport:
         failure: BaseException | None = None
         keep_open = False
         try:
-            async with asyncio.timeout(self.timeout):
+            within = self.timeout if time_left is None else min(self.timeout, time_left)
+            async with asyncio.timeout(within):
                 response = await self._send(built)
                 keep_open = stream and response.status_code == 200
                 if not keep_open:
                     limit = self.max_response_bytes if response.is_success else _ERROR_BODY_LIMIT
                     body = await read_limited(response, limit)
         except TimeoutError:
-            failure = self._timed_out(request, attempt, reached=response is not None)
+            cut = time_left if time_left is not None and time_left < self.timeout else None
+            failure = self._timed_out(request, attempt, reached=response is not None, deadline_left=cut)
         except EXCHANGE_ERRORS as exc:
             failure = self._transport_failure(request, exc, attempt)
         except BodyTooLarge as exc:
@@ -746,9 +806,16 @@ class Transport:
             attempts=attempt,
         )
 
-    def _timed_out(self, request: MWSRequest, attempt: int, *, reached: bool) -> BaseException:
+    def _timed_out(
+        self, request: MWSRequest, attempt: int, *, reached: bool, deadline_left: float | None = None
+    ) -> BaseException:
         what = "the answer did not arrive in full" if reached else "no answer arrived"
-        reason = f"timed out after {self.timeout:g} s ({what}; the timeout bounds each whole attempt)"
+        if deadline_left is not None:
+            reason = f"the deadline passed during attempt {attempt} after {deadline_left:.3f} s ({what})"
+            if request.idempotent:  # no time is left for another attempt
+                return DeadlineExceededError(request.action, 0.0, deadline_left, reason=f"attempt {attempt}")
+        else:
+            reason = f"timed out after {self.timeout:g} s ({what}; the timeout bounds each whole attempt)"
         if request.idempotent:
             return _Retryable(
                 TransportError(f"{request.action}: {reason}", operation=request.action), 0.0, "error"
@@ -917,6 +984,13 @@ class Transport:
         throttle_wait: float,
         error_code: str | None,
     ) -> None:
+        # telemetry hook: the attempt on the call's span and metrics (a no-op unless configured)
+        _telemetry.attempt(
+            response.status_code if response is not None else None,
+            response.request_id if response is not None else None,
+            throttle_wait,
+            error_code,
+        )
         if self.on_request is None and not logger.isEnabledFor(logging.INFO):
             return
         record = RequestRecord(

@@ -6,7 +6,7 @@ import asyncio
 import os
 import socket
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -57,3 +57,17 @@ async def serve_asgi(app: Any) -> AsyncIterator[str]:
     finally:
         server.should_exit = True
         await task
+
+
+async def wait_until(condition: Callable[[], bool], what: str, guard: float = 20.0) -> None:
+    """Poll ``condition`` (state owned by a server or the kernel, with no event to wait on) until it
+    holds; fail the test, saying ``what`` never happened, after ``guard`` seconds."""
+
+    async def poll() -> None:
+        while not condition():  # noqa: ASYNC110 - nothing to await but time
+            await asyncio.sleep(0.01)
+
+    try:
+        await asyncio.wait_for(poll(), guard)
+    except TimeoutError:
+        pytest.fail(f"never happened within {guard:g} s: {what}")

@@ -20,9 +20,8 @@ against it. Pipeline per request:
 from __future__ import annotations
 
 import asyncio
-import base64
-import hashlib
 import html
+import json
 import re
 from collections.abc import Awaitable, Callable, Iterator, MutableMapping
 from dataclasses import dataclass, field
@@ -31,20 +30,32 @@ from typing import Any, Final
 from urllib.parse import parse_qsl
 
 from mws_async.sandbox.auth import Authenticator
+from mws_async.sandbox.bodies import (
+    DEFAULT_MAX_FEED_BYTES,
+    MAX_FORM_BYTES,
+    BodyReader,
+    BodyTooLarge,
+    ClientDisconnected,
+    Upload,
+)
 from mws_async.sandbox.buckets import Buckets
 from mws_async.sandbox.faults import POST_PROCESSING_KINDS, Fault, Faults
 from mws_async.sandbox.registry import RawResponse, Registry, RequestContext, SectionSpec
 from mws_async.sandbox.render import SandboxError, error_body, http_date, iso_ms, new_request_id
 from mws_async.sandbox.requestlog import REDACTED_PARAMS, RequestLog, RequestRecord
 from mws_async.sandbox.world import World
+from mws_async.transport import is_loopback
 
 __all__ = [
     "HTML_ERROR_PAGE",
+    "INFO_PATH",
+    "INFO_SERVICE",
     "SPAPI_PREFIXES",
     "SandboxApp",
     "SandboxConnectionReset",
     "acknowledge_lifespan",
     "read_request",
+    "request_headers",
 ]
 
 Scope = MutableMapping[str, Any]
@@ -53,6 +64,10 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
+INFO_PATH: Final = "/sandbox/info"
+"""``GET`` here (from loopback) answers :meth:`~mws_async.sandbox.server.Sandbox.info` as JSON."""
+INFO_SERVICE: Final = "mws-async-sandbox"
+"""The ``service`` field of the info document: how a client knows it is talking to this sandbox."""
 SPAPI_PREFIXES: Final = ("/auth/o2/token", "/products/pricing/v0/", "/batches/products/pricing/v0/")
 """Paths of the SP-API sandbox (LWA token endpoint and Product Pricing v0), served beside MWS's."""
 
@@ -102,6 +117,16 @@ def _corrupted(chunks: Callable[[], Iterator[bytes]]) -> Callable[[], Iterator[b
 
 _HOSTILE_KINDS: Final = frozenset({"ErrorAfterProcessing", "Drip", "Huge", "RepeatToken", "BadClock"})
 _NEXT_TOKEN: Final = re.compile(rb"<NextToken>[^<]*</NextToken>")
+
+
+def _too_large_error(error: BodyTooLarge) -> SandboxError:
+    """MWS's answer to a request that is too large: 400 InvalidParameterValue, naming the limit."""
+    return SandboxError(
+        400,
+        "InvalidParameterValue",
+        f"The request body ({error.seen} bytes or more) is larger than the limit of {error.limit} bytes "
+        "for this request.",
+    )
 
 
 def _error_code_reply(fault: Fault, namespace: str, request_id: str) -> _Reply:
@@ -178,16 +203,31 @@ async def acknowledge_lifespan(receive: Receive, send: Send) -> None:
             return
 
 
-async def read_request(scope: Scope, receive: Receive) -> tuple[bytes, dict[str, str]]:
-    """The whole request body and the headers (lowercase names) of an ASGI ``http`` scope."""
-    chunks = []
-    while True:
-        message = await receive()
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body"):
-            break
-    headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-    return b"".join(chunks), headers
+def request_headers(scope: Scope) -> dict[str, str]:
+    """The headers of an ASGI ``http`` scope (lowercase names)."""
+    return {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+
+
+def _content_length(headers: dict[str, str]) -> int | None:
+    """The announced body size; ``None`` when chunked (the server already refused a malformed one)."""
+    value = headers.get("content-length")
+    return int(value) if value is not None and value.strip().isdigit() else None
+
+
+async def _disconnect(receive: Receive) -> None:
+    """Return once the client has gone (body messages left unread by an early answer are skipped)."""
+    while (await receive())["type"] != "http.disconnect":
+        pass
+
+
+async def read_request(
+    scope: Scope, receive: Receive, limit: int = MAX_FORM_BYTES
+) -> tuple[bytes, dict[str, str]]:
+    """The whole request body (at most ``limit`` bytes, else :class:`BodyTooLarge`) and the headers
+    (lowercase names) of an ASGI ``http`` scope."""
+    headers = request_headers(scope)
+    upload = await BodyReader(receive, _content_length(headers)).read(limit)
+    return upload.data, headers
 
 
 class SandboxApp:
@@ -203,8 +243,16 @@ class SandboxApp:
         faults: Faults,
         request_log: RequestLog,
         spapi: ASGIApp | None = None,
+        max_feed_bytes: int = DEFAULT_MAX_FEED_BYTES,
+        spool_dir: str | None = None,
     ) -> None:
         self.world = world
+        self.max_feed_bytes = max_feed_bytes
+        """Largest SubmitFeed body accepted (bigger: 400 InvalidParameterValue, unread)."""
+        self.spool_dir = spool_dir
+        """Where feed bodies over 1 MiB are spooled (anonymous files; default the system's temp dir)."""
+        self.info: Callable[[], dict[str, Any]] | None = None
+        """The document ``GET /sandbox/info`` answers (set by :class:`~mws_async.sandbox.Sandbox`)."""
         self.registry = registry
         self.authenticator = authenticator
         self.buckets = buckets
@@ -229,19 +277,30 @@ class SandboxApp:
         if self.spapi is not None and scope["path"].startswith(SPAPI_PREFIXES):
             await self.spapi(scope, receive, send)
             return
-        body, headers = await read_request(scope, receive)
+        if scope["path"] == INFO_PATH and self.info is not None:
+            await self._send_info(scope, send)
+            return
+        headers = request_headers(scope)
+        reader = BodyReader(receive, _content_length(headers), self.spool_dir)
         client = scope.get("client")
         server = scope.get("server")
-        reply = await self.handle(
-            method=scope["method"],
-            path=scope["path"],
-            query_string=scope.get("query_string", b""),
-            headers=headers,
-            body=body,
-            scheme=scope.get("scheme", "http"),
-            client_host=client[0] if client else None,
-            server_port=server[1] if server else None,
-        )
+        try:
+            reply = await self.handle(
+                method=scope["method"],
+                path=scope["path"],
+                query_string=scope.get("query_string", b""),
+                headers=headers,
+                body=reader,
+                scheme=scope.get("scheme", "http"),
+                client_host=client[0] if client else None,
+                server_port=server[1] if server else None,
+            )
+        except ClientDisconnected:
+            return  # the client left mid-upload: nobody to answer, and the spooled part is already gone
+        if not reader.complete and not await reader.drain():
+            # Answered without reading the whole body (refused, or not authenticated), and what is left is
+            # too much or too slow to read and discard: say so and close.
+            reply.headers["connection"] = "close"
         out_headers = [(b"content-type", reply.content_type.encode())]
         out_headers += [(k.encode(), v.encode()) for k, v in reply.headers.items()]
         if reply.reset:
@@ -255,7 +314,7 @@ class SandboxApp:
             await send({"type": "http.response.start", "status": reply.status, "headers": out_headers})
             # The request body is read, so receive() now only returns when the client goes away: stop
             # streaming then, instead of writing a long document (or a drip) into a closed socket.
-            gone = asyncio.ensure_future(receive())
+            gone = asyncio.ensure_future(_disconnect(receive))
             try:
                 for chunk in reply.stream():
                     if gone.done():
@@ -272,6 +331,20 @@ class SandboxApp:
         await send({"type": "http.response.start", "status": reply.status, "headers": out_headers})
         await send({"type": "http.response.body", "body": reply.body})
 
+    async def _send_info(self, scope: Scope, send: Send) -> None:
+        """The discovery document, to loopback clients only (it carries the sandbox's public secrets)."""
+        client = scope.get("client")
+        if scope["method"] != "GET":
+            status, document = 405, {"error": f"{INFO_PATH} answers GET only"}
+        elif client is None or not is_loopback(client[0]) or self.info is None:
+            status, document = 403, {"error": f"{INFO_PATH} answers loopback clients only"}
+        else:
+            status, document = 200, self.info()
+        payload = json.dumps(document).encode()
+        headers = [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())]
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": payload})
+
     # --- protocol ---------------------------------------------------------------------------------
     async def handle(
         self,
@@ -280,12 +353,18 @@ class SandboxApp:
         path: str,
         query_string: bytes,
         headers: dict[str, str],
-        body: bytes,
+        body: bytes | BodyReader,
         scheme: str = "http",
         client_host: str | None = "127.0.0.1",
         server_port: int | None = None,
     ) -> _Reply:
-        """Answer one request (transport-independent; the ASGI wrapper only moves bytes)."""
+        """Answer one request (transport-independent; the ASGI wrapper only moves bytes).
+
+        ``body`` is the body itself, or a :class:`BodyReader` that reads it when its turn comes: a form body
+        before authentication (capped at :data:`MAX_FORM_BYTES`), a SubmitFeed body after it (capped at
+        ``max_feed_bytes``, spooled to disk past 1 MiB). Raises :class:`ClientDisconnected` if the client
+        leaves mid-body.
+        """
         request_id = new_request_id()
         now = self.now()
         base_headers = {
@@ -298,10 +377,24 @@ class SandboxApp:
         )
         content_type = headers.get("content-type", "")
         is_form = content_type.startswith("application/x-www-form-urlencoded")
-        if body and (is_form or (not content_type and "Signature" not in params)):
-            params.update(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
-            body = b""
-        body_md5 = base64.b64encode(hashlib.md5(body).digest()).decode("ascii") if body else None
+        # A body is the parameters unless the query string is signed (SubmitFeed: raw body).
+        form_body = is_form or (not content_type and "Signature" not in params)
+        upload: Upload | None = None
+        raw: BodyReader | None = None
+        if isinstance(body, bytes):
+            upload = Upload.of(body) if body and not form_body else None
+            form = body if form_body else b""
+        elif form_body or "Signature" not in params:
+            try:
+                data = (await body.read(MAX_FORM_BYTES)).data
+            except BodyTooLarge as error:
+                return self._too_large(error, path, params, request_id, now, base_headers)
+            form = data if form_body else b""
+            upload = Upload.of(data) if data and not form_body else None
+        else:
+            form, raw = b"", body
+        if form:
+            params.update(parse_qsl(form.decode("utf-8", "replace"), keep_blank_values=True))
 
         action = params.get("Action")
         section = self.registry.section(path)
@@ -316,7 +409,7 @@ class SandboxApp:
         def log(status: int, code: str | None) -> None:
             self._log(
                 now, action, record_section, seller, params, status, code, processed, fault_kind,
-                request_id, len(body), body_md5,
+                request_id, upload.size if upload else 0, upload.md5 if upload else None,
             )  # fmt: skip
 
         try:
@@ -346,6 +439,11 @@ class SandboxApp:
                     "InvalidAddress",
                     f"Operation {action} is not available for section {section.name}/{section.version}",
                 )
+            if raw is not None:  # a SubmitFeed-style body, read only now that its sender is authenticated
+                try:
+                    upload = await raw.read(self.max_feed_bytes, spool=True)
+                except BodyTooLarge as error:
+                    raise _too_large_error(error) from None
             faults = self.faults
             if faults.latency:
                 await asyncio.sleep(faults.latency)
@@ -372,7 +470,10 @@ class SandboxApp:
                 cost if spec.unit == "item" else 1,
                 quota_headers=section.quota_headers and spec.hourly is not None,
             )
-            context = self._context(params, body, section, action, seller, request_id, now, headers)
+            context = self._context(
+                params, upload.data if upload and not upload.spooled else b"", section, action, seller,
+                request_id, now, headers, upload,
+            )  # fmt: skip
             payload = operation.handler(context)
             processed = True
             log(200, None)
@@ -405,6 +506,29 @@ class SandboxApp:
             return _Reply(
                 error.status, error.render(namespace, request_id), {**base_headers, **error.headers}
             )
+        finally:
+            if upload is not None:
+                upload.close()  # a spooled feed's file goes away; what the handler kept is size, MD5, counts
+
+    def _too_large(
+        self,
+        error: BodyTooLarge,
+        path: str,
+        params: dict[str, str],
+        request_id: str,
+        now: datetime,
+        base_headers: dict[str, str],
+    ) -> _Reply:
+        """A form body over the cap, refused before authentication (logged as not processed)."""
+        section = self.registry.section(path)
+        namespace = section.namespace if section is not None else _GENERIC_NS
+        refusal = _too_large_error(error)
+        self._log(
+            now, params.get("Action"), section.name if section else None,
+            params.get("SellerId") or params.get("Merchant"), params, refusal.status, refusal.code,
+            False, None, request_id, error.seen,
+        )  # fmt: skip
+        return _Reply(refusal.status, refusal.render(namespace, request_id), dict(base_headers))
 
     def _context(
         self,
@@ -416,11 +540,12 @@ class SandboxApp:
         request_id: str,
         now: datetime,
         headers: dict[str, str] | None = None,
+        upload: Upload | None = None,
     ) -> RequestContext:
         buckets = self.buckets
         return RequestContext(
             params, body, section, action, seller, request_id, self.world, now,
-            buckets.clock(), buckets.time_scale, headers or {},
+            buckets.clock(), buckets.time_scale, headers or {}, upload,
         )  # fmt: skip
 
     def _fault_reply(

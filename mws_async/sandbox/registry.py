@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from mws_async.sandbox.bodies import Upload
     from mws_async.sandbox.world import World
 
 __all__ = [
@@ -61,6 +62,8 @@ class RequestContext:
     mono: float = 0.0
     time_scale: float = 1.0
     headers: Mapping[str, str] = field(default_factory=dict)
+    upload: Upload | None = None
+    """A raw (SubmitFeed) body: size, MD5 and chunks, possibly spooled to disk; ``body`` is then empty."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,18 +5,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import re
 import socket
 import sys
 import time
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, Final
 
 from mws_async.credentials import Credentials
-from mws_async.sandbox.app import SandboxApp, SandboxConnectionReset
+from mws_async.sandbox.app import INFO_SERVICE, SandboxApp, SandboxConnectionReset
 from mws_async.sandbox.auth import Authenticator
+from mws_async.sandbox.bodies import DEFAULT_MAX_FEED_BYTES
 from mws_async.sandbox.buckets import Buckets
 from mws_async.sandbox.faults import Faults
 from mws_async.sandbox.registry import Registry, default_registry
@@ -54,7 +56,12 @@ class Sandbox:
     off, for CPU benchmarks), ``clock`` (monotonic seconds; inject to step time in tests),
     ``host``/``port`` (port 0 = a free one), ``request_log_size``, ``developers`` (extra access key ->
     secret pairs), ``hourly_multiplier`` (MWS gave some accounts a multiple of the documented hourly quota),
-    ``world`` (a ready :class:`World`, e.g. with a longer report history; overrides the world arguments).
+    ``world`` (a ready :class:`World`, e.g. with a longer report history; overrides the world arguments),
+    ``max_feed_bytes`` (largest SubmitFeed body, default 2 GiB; form posts are capped at 1 MiB before
+    authentication) and ``spool_dir`` (where feed bodies over 1 MiB are spooled as anonymous temporary
+    files; default the system's temporary directory) and ``live_orders`` (the orders still in progress at
+    the world's anchor move on from now, Pending to Unshipped to Shipped, at the time scale; each change
+    bumps LastUpdateDate: see :mod:`mws_async.sandbox.world`; default a world that never changes).
 
     Without starting it, ``Sandbox(...).app`` is an ASGI app for ``httpx.ASGITransport``.
     """
@@ -78,12 +85,18 @@ class Sandbox:
         hourly_multiplier: float = 1.0,
         registry: Registry | None = None,
         world: World | None = None,
+        max_feed_bytes: int = DEFAULT_MAX_FEED_BYTES,
+        spool_dir: str | os.PathLike[str] | None = None,
+        live_orders: bool = False,
     ) -> None:
         self.seed = seed
         self.time_scale = time_scale
         self.host = host
         self.port = port
-        self.world = world or World(seed, catalog_size=catalog_size, order_count=order_count, anchor=anchor)
+        live_from = datetime.now(UTC) if live_orders else None
+        self.world = world or World(
+            seed, catalog_size=catalog_size, order_count=order_count, anchor=anchor, live_from=live_from
+        )
         self.faults = faults if faults is not None else Faults(seed=seed)
         self.request_log = RequestLog(request_log_size)
         self.buckets = Buckets(
@@ -107,13 +120,46 @@ class Sandbox:
             faults=self.faults,
             request_log=self.request_log,
             spapi=self.spapi,
+            max_feed_bytes=max_feed_bytes,
+            spool_dir=os.fspath(spool_dir) if spool_dir is not None else None,
         )
+        self.app.info = self.info
         self._server: Any = None
         self._task: asyncio.Task[None] | None = None
         self._bound_port: int | None = None
 
     def _now(self) -> datetime:
         return self.app.now()
+
+    def info(self) -> dict[str, Any]:
+        """What a client needs to use this running sandbox (``GET /sandbox/info``, loopback only): the
+        public sandbox credentials for MWS and SP-API, the time scale, the seed and the orders' span."""
+        first, last = self.world.order_span
+        lwa = self.spapi.credentials()
+        return {
+            "service": INFO_SERVICE,
+            "base_url": self.base_url if self.started else None,
+            "seed": self.seed,
+            "time_scale": self.time_scale,
+            "mws": {
+                "access_key": SANDBOX_ACCESS_KEY,
+                "secret_key": SANDBOX_SECRET_KEY,
+                "seller_id": SANDBOX_SELLER_ID,
+            },
+            "spapi": {
+                "client_id": lwa.client_id,
+                "client_secret": lwa.client_secret.reveal(),
+                "refresh_token": lwa.refresh_token.reveal(),
+                "selling_partner_id": lwa.selling_partner_id,
+                "token_path": "/auth/o2/token",
+            },
+            "orders": {
+                "count": self.world.order_count,
+                "first": first.isoformat(),
+                "last": last.isoformat(),
+                "marketplaces": list(self.world.order_marketplaces),
+            },
+        }
 
     # --- credentials ------------------------------------------------------------------------------
     @property
@@ -228,15 +274,18 @@ def banner(sandbox: Sandbox, samples: int = 3) -> str:
     width = max(len(t) for t in ID_TYPES)
     lines += [f"    {t:<{width}}  {'  '.join(world.sample_ids(t, samples))}" for t in ID_TYPES]
     lines.append(f"  more ids: mws-async sandbox ids --type ISBN -n 20 --seed {sandbox.seed}")
+    lines.append(f"  point other commands at it: export MWS_ASYNC_SANDBOX_URL={sandbox.base_url}")
     return "\n".join(lines) + "\n"
 
 
-def serve(port: int, host: str = "127.0.0.1", seed: int = 0, time_scale: float = 1.0) -> None:
+def serve(
+    port: int, host: str = "127.0.0.1", seed: int = 0, time_scale: float = 1.0, live_orders: bool = False
+) -> None:
     """Run a sandbox in the foreground until interrupted (``mws-async sandbox --port N``); prints
     :func:`banner` once listening."""
 
     async def main() -> None:
-        sandbox = Sandbox(seed=seed, time_scale=time_scale, host=host, port=port)
+        sandbox = Sandbox(seed=seed, time_scale=time_scale, host=host, port=port, live_orders=live_orders)
         await sandbox.start(handle_signals=True)
         try:
             sys.stdout.write(banner(sandbox))

@@ -13,6 +13,28 @@ are its orders). Nothing is stored for a seller until it reads its orders; a sel
 LastUpdateDate index is built on first use, and only a bounded number of sellers are kept
 (``seller_cache_size``; an evicted one is rebuilt, identical, when needed).
 
+Orders have a lifecycle. At the ``anchor`` every order has its historic state (Shipped, Canceled,
+Unfulfillable for most; the last two days' orders and a few older ones still Pending, Unshipped or
+PartiallyShipped). A world built with ``live_from`` (a server time) resumes at its anchor then: the orders
+still in progress move on, on the sandbox's clock scaled by its ``time_scale`` (world time after the anchor
+= ``(server time - live_from) * time_scale``). Lifecycle timings, in world time after the anchor, per
+order (drawn from its own hash, so deterministic per seed):
+
+- ``Pending`` ends after 10 min to 4 h; one in ten is then ``Canceled`` (final). An AFN order stays
+  ``Pending`` until Amazon ships it (2 h to 1 day later) and is then ``Shipped``; an MFN order becomes
+  ``Unshipped``.
+- ``Unshipped`` (MFN) is shipped 2 h to 1 day after it became Unshipped (a historic Unshipped order: 30 min
+  to 36 h after the anchor); one in three orders with an item of quantity 2 or more is
+  ``PartiallyShipped`` (half of each item shipped) at the midpoint first. A historic ``PartiallyShipped``
+  order is ``Shipped`` 30 min to 24 h after the anchor.
+- Consecutive changes of an order are at least 30 min apart; every order has settled within 37 h.
+
+Each change bumps the order's LastUpdateDate to the server time of the change (millisecond precision, so
+changes stay ordered at high time scales), which is what LastUpdatedAfter listings select on. The state
+is a pure function of (order, server time): :meth:`SellerOrders.order_at`. A world without ``live_from``
+(the default) never moves: its orders stay as at the anchor, so tests that compare a copy with a later
+listing stay exact. Financial events and order reports describe the historic orders.
+
 Layout of the index space: blocks of 16 indices; about one block in eight is a variation family (index
 ``16b`` is an Apparel parent, the next 2-6 its children, carrying Color and Size); every other index is
 a standalone product, about 40 % of them books (ASIN = ISBN-10, EAN = ISBN-13 with 978). Non-books have
@@ -321,6 +343,8 @@ class Order:
     postal_code: str
     seller_id: str = DEFAULT_SELLER_ID
     """The seller the order belongs to."""
+    stage: int = 0
+    """How many lifecycle changes the order has gone through since the world's anchor (0: historic)."""
 
 
 class _LRU:
@@ -346,6 +370,26 @@ class _LRU:
         return len(self._data)
 
 
+_LIVE_STATUSES: Final = frozenset({"Pending", "Unshipped", "PartiallyShipped"})
+"""Historic statuses of orders still in progress at the anchor (they move on in a live world)."""
+_MINUTE: Final = 60
+_HOUR: Final = 3600
+_EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
+_MS: Final = timedelta(milliseconds=1)
+
+
+def _ms(moment: datetime) -> int:
+    """Epoch milliseconds of ``moment`` (exact integer arithmetic)."""
+    return (moment - _EPOCH) // _MS
+
+
+def _shipped(status: str, quantity: int) -> int:
+    """Units of an item of ``quantity`` shipped in an order of ``status``."""
+    if status == "Shipped":
+        return quantity
+    return quantity // 2 if status == "PartiallyShipped" else 0
+
+
 _STATES: Final = (
     ("Seattle", "WA", "98101"), ("Austin", "TX", "73301"), ("Denver", "CO", "80201"),
     ("Boston", "MA", "02108"), ("Miami", "FL", "33101"), ("Portland", "OR", "97201"),
@@ -358,7 +402,8 @@ class World:
     ``catalog_size`` products, and for every seller ``order_count`` orders spread over ``order_days``
     days before ``anchor`` (default 2026-01-01T00:00Z, fixed so worlds are identical whenever they are
     built). ``seller_cache_size`` bounds how many sellers' order indexes stay in memory besides the
-    default seller's.
+    default seller's. ``live_from`` (a server time) makes the orders in progress at the anchor move on from
+    then (see the module docstring).
     """
 
     default_seller: ClassVar[str] = DEFAULT_SELLER_ID
@@ -379,6 +424,7 @@ class World:
         feed_history: int = 30,
         customer_count: int = 120,
         seller_cache_size: int = 32,
+        live_from: datetime | None = None,
     ) -> None:
         if not 0 < catalog_size <= 10**9:
             raise ValueError("catalog_size must be in 1..1e9")
@@ -399,6 +445,9 @@ class World:
         """Processed feed submissions each seller starts with."""
         self.customer_count = customer_count
         """Webstore customers each seller starts with."""
+        self.live_from = live_from.astimezone(UTC) if live_from is not None else None
+        """Server time at which the world resumes at its anchor and orders in progress move on (see the
+        module docstring); None: the orders never change."""
         digest = hashlib.sha256(f"mws-async-sandbox-world:{seed}".encode()).digest()
         self._key = int.from_bytes(digest[:8], "big")
         self.token_key = digest[8:]
@@ -848,6 +897,7 @@ class SellerOrders:
         self.key = key
         """64-bit key of the seller's orders (the world's own key for the default seller)."""
         self._update_index: tuple[array[int], array[int]] | None = None
+        self._live: array[int] | None = None  # indexes of the orders in progress at the anchor
 
     @property
     def order_count(self) -> int:
@@ -921,13 +971,104 @@ class SellerOrders:
         return status, channel, purchase + delay
 
     def _updates(self) -> tuple[array[int], array[int]]:
-        """(js sorted by (update epoch, j), their update epochs), built once; arrays of 64-bit ints keep a
-        seller's index small (16 bytes per order)."""
+        """(js sorted by historic (update epoch, j), their update epochs), built once with the list of
+        orders in progress at the anchor; arrays of 64-bit ints keep a seller's index small (16 bytes per
+        order)."""
         if self._update_index is None:
-            updated = [self._status(j, self._purchase_epoch(j))[2] for j in range(self.order_count)]
+            updated: array[int] = array("q")
+            live: array[int] = array("q")
+            for j in range(self.order_count):
+                status, _, epoch = self._status(j, self._purchase_epoch(j))
+                updated.append(epoch)
+                if status in _LIVE_STATUSES:
+                    live.append(j)
             by_update = sorted(range(self.order_count), key=lambda j: (updated[j], j))
+            self._live = live
             self._update_index = (array("q", by_update), array("q", (updated[j] for j in by_update)))
         return self._update_index
+
+    def _live_orders(self) -> array[int]:
+        """Indexes of the orders in progress at the anchor (built with the update index)."""
+        self._updates()
+        return self._live if self._live is not None else array("q")
+
+    def _max_quantity(self, j: int) -> int:
+        """The largest item quantity of order ``j`` (as :meth:`_make_order` draws it)."""
+        n_items = (1, 1, 1, 2, 2, 3, 4, 5)[self.h(j, 11) % 8]
+        return max(1 + (self.h(j, 12, k) >> 20) % 3 for k in range(n_items))
+
+    def schedule(self, j: int) -> tuple[tuple[int, str], ...]:
+        """Order ``j``'s lifecycle after the anchor: (world seconds after the anchor, new status) per change,
+        in time order; empty for an order that had settled at the anchor. Timings: module docstring."""
+        status, channel, _ = self._status(j, self._purchase_epoch(j))
+        if status not in _LIVE_STATUSES:
+            return ()
+        r = self.h(j, 13)
+        if status == "PartiallyShipped":
+            return ((30 * _MINUTE + (r >> 24) % (47 * 30 * _MINUTE), "Shipped"),)
+        steps: list[tuple[int, str]] = []
+        start = 0
+        if status == "Pending":
+            start = 10 * _MINUTE + r % (230 * _MINUTE)
+            if (r >> 20) % 10 == 0:
+                return ((start, "Canceled"),)
+            ship = start + 2 * _HOUR + (r >> 24) % (22 * _HOUR)
+            if channel == "AFN":  # Amazon ships it; the world shows AFN orders Pending until then
+                return ((ship, "Shipped"),)
+            steps.append((start, "Unshipped"))
+        else:  # Unshipped at the anchor
+            ship = 30 * _MINUTE + (r >> 24) % (71 * 30 * _MINUTE)
+        if (r >> 56) % 3 == 0 and ship - start >= _HOUR and self._max_quantity(j) >= 2:
+            steps.append(((start + ship) // 2, "PartiallyShipped"))
+        steps.append((ship, "Shipped"))
+        return tuple(steps)
+
+    def _timeline(self, j: int, time_scale: float) -> list[tuple[int, str]]:
+        """(server epoch milliseconds, new status) of each change of order ``j`` in a live world: world
+        time after the anchor runs ``time_scale`` times faster than server time after ``live_from``. Each
+        change is stamped after the previous LastUpdateDate, so LastUpdateDate grows with every change."""
+        live_from = self.world.live_from
+        if live_from is None:
+            return []
+        steps = self.schedule(j)
+        if not steps:
+            return []
+        start = _ms(live_from)
+        previous = self._status(j, self._purchase_epoch(j))[2] * 1000
+        out = []
+        for offset, status in steps:
+            previous = max(start + int(offset * 1000 / time_scale), previous + 1)
+            out.append((previous, status))
+        return out
+
+    def order_at(self, j: int, at: datetime, time_scale: float = 1.0) -> Order:
+        """Order ``j`` as it is at server time ``at`` on a sandbox running at ``time_scale``: the historic
+        order until its first change (and always, in a world without ``live_from``)."""
+        order = self.order(j)
+        timeline = self._timeline(j, time_scale)
+        if not timeline:
+            return order
+        stage = bisect.bisect_right(timeline, _ms(at), key=lambda change: change[0])
+        if stage == 0:
+            return order
+        when, status = timeline[stage - 1]
+        return self.world._products.get(
+            ("order", self.seller_id, j, stage, when), lambda: self._advanced(order, status, stage, when)
+        )
+
+    @staticmethod
+    def _advanced(order: Order, status: str, stage: int, when: int) -> Order:
+        items = tuple(dataclasses.replace(i, shipped=_shipped(status, i.quantity)) for i in order.items)
+        updated = _EPOCH + when * _MS
+        return dataclasses.replace(order, status=status, updated=updated, items=items, stage=stage)
+
+    def settled_at(self, time_scale: float = 1.0) -> datetime | None:
+        """Server time of the last change of any of the seller's orders on a sandbox running at
+        ``time_scale`` (None in a world without ``live_from``, or without orders in progress)."""
+        if self.world.live_from is None:
+            return None
+        last = max((self._timeline(j, time_scale)[-1][0] for j in self._live_orders()), default=None)
+        return None if last is None else _EPOCH + last * _MS
 
     def orders_created(self, after: datetime, before: datetime) -> list[int]:
         """Order indexes with PurchaseDate in [after, before), in purchase order."""
@@ -937,12 +1078,30 @@ class SellerOrders:
         hi = bisect.bisect_left(js, int(before.timestamp()), lo, key=epoch)
         return list(range(lo, hi))
 
-    def orders_updated(self, after: datetime, before: datetime) -> list[int]:
-        """Order indexes with LastUpdateDate in [after, before), in update order."""
+    def orders_updated(
+        self, after: datetime, before: datetime, *, at: datetime | None = None, time_scale: float = 1.0
+    ) -> list[int]:
+        """Order indexes with LastUpdateDate in [after, before), in update order: historic dates, or the
+        dates as they are at server time ``at`` (see :meth:`order_at`)."""
         by_update, keys = self._updates()
         lo = bisect.bisect_left(keys, int(after.timestamp()))
         hi = bisect.bisect_left(keys, int(before.timestamp()))
-        return list(by_update[lo:hi])
+        if at is None or self.world.live_from is None:
+            return list(by_update[lo:hi])
+        now = _ms(at)
+        moved: dict[int, int] = {}  # changed orders -> their LastUpdateDate now (epoch ms)
+        for j in self._live_orders():
+            timeline = self._timeline(j, time_scale)
+            stage = bisect.bisect_right(timeline, now, key=lambda change: change[0])
+            if stage:
+                moved[j] = timeline[stage - 1][0]
+        if not moved:
+            return list(by_update[lo:hi])
+        low, high = _ms(after), _ms(before)
+        rows = [(keys[i] * 1000, by_update[i]) for i in range(lo, hi) if by_update[i] not in moved]
+        rows += [(when, j) for j, when in moved.items() if low <= when < high]
+        rows.sort()
+        return [j for _, j in rows]
 
     def order(self, j: int) -> Order:
         """Order ``j`` (cached)."""
@@ -963,9 +1122,7 @@ class SellerOrders:
             if world.kind(product) == "parent":
                 product = (product + 1) % world.catalog_size
             quantity = 1 + (rk >> 20) % 3
-            shipped = (
-                quantity if status == "Shipped" else (quantity // 2 if status == "PartiallyShipped" else 0)
-            )
+            shipped = _shipped(status, quantity)
             # The list price alone: building the whole product is left to whoever renders the item.
             unit = world.list_price(product) * (70 + (rk >> 24) % 30) // 100
             items.append(

@@ -33,9 +33,11 @@ import httpx
 import tenacity
 from pydantic import BaseModel, ValidationError
 
+from mws_async import telemetry as _telemetry
 from mws_async.bulk import BulkResult, BulkStats
 from mws_async.credentials import Secret
-from mws_async.errors import ConfigurationError
+from mws_async.deadlines import deadline_end, remaining
+from mws_async.errors import ConfigurationError, DeadlineExceededError
 from mws_async.http import EXCHANGE_ERRORS, BodyTooLarge, fetch, make_http_client
 from mws_async.marketplaces import Marketplace, Region
 from mws_async.retry import RetryPolicy
@@ -81,6 +83,8 @@ ENDPOINTS: Final[Mapping[Region, str]] = {
 """SP-API regional endpoints (marketplace ids are the same as MWS's)."""
 _RATE_HEADER: Final = "x-amzn-ratelimit-limit"
 _REQUEST_ID: Final = "x-amzn-requestid"
+_NO_TIME_LEFT: Final = 0.001
+"""With less than this left before the deadline, an attempt is not started (it could only time out)."""
 
 
 def endpoint_for(marketplace: Marketplace | str) -> str:
@@ -163,6 +167,9 @@ class SPAPIClient:
         on_request: hook called with a :class:`SPAPIRequestRecord` after every attempt.
         usage_plans: your account's plans by operationId, e.g. ``{"getItemOffers": UsagePlan(10, 20)}``;
             operations not named keep the reference's (:data:`~mws_async.spapi.operations.USAGE_PLANS`).
+        max_wait: the time budget (seconds) of each call made outside a :func:`mws_async.deadline` block,
+            as on :class:`~mws_async.MWSClient`: a wait for quota that does not fit raises
+            :class:`~mws_async.errors.DeadlineExceededError` at once; attempts and backoff are capped too.
     """
 
     def __init__(
@@ -183,7 +190,11 @@ class SPAPIClient:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         max_response_bytes: int = 64 * 1024 * 1024,
         usage_plans: Mapping[str, UsagePlan] | None = None,
+        max_wait: float | None = None,
     ) -> None:
+        if max_wait is not None and not max_wait > 0:
+            raise ConfigurationError(f"max_wait must be a positive number of seconds or None: {max_wait!r}")
+        self.max_wait = max_wait
         self.credentials = credentials
         self.marketplace = Marketplace.resolve(marketplace)
         self.base_url = validate_endpoint(base_url or endpoint_for(self.marketplace))
@@ -308,17 +319,26 @@ class SPAPIClient:
 
     async def execute(self, op: SPAPIOperation, prepared: PreparedRequest) -> SPAPIResponse:
         """Send ``prepared`` through the throttler with retries; a 2xx answer or an :class:`SPAPIError`."""
+        with _telemetry.spapi_call(self, op, prepared):  # telemetry hook: a no-op unless configured
+            return await self._execute(op, prepared)
+
+    async def _execute(self, op: SPAPIOperation, prepared: PreparedRequest) -> SPAPIResponse:
         key = self.throttle_key(op.name)
         policy = self.retry
         counts = {"throttle": 0, "error": 0, "auth": 0}
         attempt = 0
         started = time.monotonic()
+        end = deadline_end(self.max_wait)
+        out_of_time: list[float] = []  # the backoff that did not fit before the deadline
 
         def stop(state: tenacity.RetryCallState) -> bool:
             exc = state.outcome.exception() if state.outcome else None
             if not isinstance(exc, _Retryable):
                 return True
             if time.monotonic() - started > policy.max_retry_time:  # the call's total retry budget
+                return True
+            if end is not None and time.monotonic() + wait(state) > end:
+                out_of_time.append(wait(state))
                 return True
             if exc.kind == "throttle":
                 return counts["throttle"] > policy.max_throttle_retries
@@ -344,15 +364,19 @@ class SPAPIClient:
             retry=tenacity.retry_if_exception_type(_Retryable),
             sleep=self._sleep,
             reraise=True,
+            before_sleep=lambda state: _telemetry.tenacity_retry(attempt, state),  # telemetry hook
         )
         final: SPAPIError | None = None
         try:
             async for try_ in retrying:
                 with try_:
                     attempt += 1
-                    waited = await self.throttler.acquire(key, self.spec_for(op.name), 1.0)
+                    left = remaining(end)
+                    if left is not None and left <= _NO_TIME_LEFT:
+                        raise DeadlineExceededError(op.name, 0.0, left, reason=f"attempt {attempt}")
+                    waited = await self.throttler.acquire(key, self.spec_for(op.name), 1.0, max_wait=left)
                     try:
-                        return await self._attempt(op, prepared, key, attempt, waited)
+                        return await self._attempt(op, prepared, key, attempt, waited, remaining(end))
                     except _Retryable as exc:
                         counts[exc.kind] += 1
                         if exc.kind == "throttle":
@@ -365,8 +389,16 @@ class SPAPIClient:
             raise SPAPIError(
                 None, "Unreachable", "the retry loop ended without an outcome", operation=op.name
             )
+        final = final.with_attempts(attempt)
+        if out_of_time:
+            raise DeadlineExceededError(
+                op.name,
+                out_of_time[0],
+                remaining(end) or 0.0,
+                reason=f"retrying after {final.code} (attempt {attempt})",
+            ) from final
         # Raised outside the except block: its chain holds no _Retryable, no httpx error, no request.
-        raise final.with_attempts(attempt)
+        raise final
 
     async def _attempt(
         self,
@@ -375,6 +407,7 @@ class SPAPIClient:
         key: ThrottleKey,
         attempt: int,
         waited: float,
+        time_left: float | None = None,
     ) -> SPAPIResponse:
         token = await self.auth.token()
         started = time.perf_counter()
@@ -382,10 +415,12 @@ class SPAPIClient:
         message = ""
         too_large: SPAPIError | None = None
         try:
-            response, body = await self._send(prepared, token)
+            response, body = await self._send(prepared, token, time_left)
         except EXCHANGE_ERRORS as exc:
             failure, message = type(exc).__name__, f"request failed ({type(exc).__name__})"
         except TimeoutError:
+            if time_left is not None and time_left < self.timeout:  # cut short by the deadline: no time left
+                raise DeadlineExceededError(op.name, 0.0, time_left, reason=f"attempt {attempt}") from None
             failure = "Timeout"
             message = f"timed out after {self.timeout:g} s (the timeout bounds each whole attempt)"
         except BodyTooLarge as exc:
@@ -422,7 +457,9 @@ class SPAPIClient:
             raise _Retryable(error, "auth")
         raise error
 
-    async def _send(self, prepared: PreparedRequest, token: Secret) -> tuple[httpx.Response, bytes]:
+    async def _send(
+        self, prepared: PreparedRequest, token: Secret, time_left: float | None = None
+    ) -> tuple[httpx.Response, bytes]:
         """Send one attempt and read its answer, bounded in time and size. The access token in clear is a
         local of this frame only (a raised error's traceback never includes it: failures surface from the
         caller)."""
@@ -435,7 +472,8 @@ class SPAPIClient:
         request = self._http.build_request(
             prepared.method, url, params=prepared.query, json=prepared.body, headers=headers
         )
-        return await fetch(self._http, request, within=self.timeout, limit=self.max_response_bytes)
+        within = self.timeout if time_left is None else min(self.timeout, time_left)
+        return await fetch(self._http, request, within=within, limit=self.max_response_bytes)
 
     async def _record(
         self,
@@ -448,6 +486,7 @@ class SPAPIClient:
         waited: float,
         error_code: str | None,
     ) -> None:
+        _telemetry.attempt(status, request_id, waited, error_code)  # telemetry hook (no-op unless configured)
         if self.on_request is None and not logger.isEnabledFor(logging.INFO):
             return
         record = SPAPIRequestRecord(

@@ -9,6 +9,7 @@ announced by the server): both built-in backends do.
 from __future__ import annotations
 
 import email.utils
+import functools
 import hashlib
 import math
 from collections.abc import Mapping
@@ -19,12 +20,14 @@ from typing import NamedTuple, Protocol, runtime_checkable
 from mws_async.throttle.quotas import QuotaSpec
 
 __all__ = [
+    "BoundedBackend",
     "KeyStats",
     "QuotaHeaders",
     "SpecUpdatingBackend",
     "ThrottleBackend",
     "ThrottleKey",
     "ThrottleSummary",
+    "WouldWait",
     "parse_quota_headers",
     "seconds_until_reset",
 ]
@@ -70,6 +73,9 @@ _REMAINING_HEADER = "x-mws-quota-remaining"
 _RESETS_HEADER = "x-mws-quota-resetson"
 
 
+# Both parsers are cached by header text: thousands of sellers get the same reset time and counts, so they
+# share one datetime / float each (and the parse is skipped) instead of holding a copy per key.
+@functools.lru_cache(maxsize=1024)
 def _parse_count(value: str | None) -> float | None:
     # Observed "60.0" / "18000.0", documented "3600"; anything else (empty, "n/a", nan, negative) is dropped.
     if value is None:
@@ -81,6 +87,7 @@ def _parse_count(value: str | None) -> float | None:
     return number if math.isfinite(number) and number >= 0 else None
 
 
+@functools.lru_cache(maxsize=256)
 def _parse_reset(value: str | None) -> datetime | None:
     # Observed ISO 8601 "2018-04-27T15:47:00.000Z"; the docs show RFC 1123 "Wed, 06 Mar 2013 19:07:58 GMT".
     if value is None or not value.strip():
@@ -142,7 +149,8 @@ class KeyStats:
     ``requests`` counts admitted attempts (every retry spends quota, so it counts again); ``items`` sums
     their cost in the spec's unit (items for per-item Products operations, requests otherwise);
     ``throttled`` / ``quota_exceeded`` count 503 RequestThrottled / QuotaExceeded answers; ``waits`` counts
-    admissions that had to wait, ``total_wait`` / ``max_wait`` are in seconds.
+    admissions that had to wait, ``total_wait`` / ``max_wait`` are in seconds; ``deadline_refusals`` counts
+    requests refused because their wait did not fit in their deadline (they took nothing).
     """
 
     requests: int = 0
@@ -152,6 +160,7 @@ class KeyStats:
     waits: int = 0
     total_wait: float = 0.0
     max_wait: float = 0.0
+    deadline_refusals: int = 0
     last_headers: QuotaHeaders | None = field(default=None, repr=False)
 
     def record_wait(self, seconds: float) -> None:
@@ -223,6 +232,38 @@ class ThrottleBackend(Protocol):
 
     async def aclose(self) -> None:
         """Release resources (connections, timers)."""
+        ...
+
+
+class WouldWait(Exception):
+    """Raised by a :class:`BoundedBackend` when a request's wait for quota exceeds its ``max_wait``: it left
+    (or never joined) the queue and took nothing. ``seconds`` is the wait it would have had."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"would wait {seconds:.3f} s")
+        self.seconds = seconds
+
+
+@runtime_checkable
+class BoundedBackend(Protocol):
+    """A backend whose ``acquire`` takes ``max_wait``: it raises :class:`WouldWait` at once, taking nothing,
+    when the wait it computes is longer (and leaves the queue if a change makes it so later). Backends
+    without it are bounded by a timeout around ``acquire`` (cancelling a waiter takes nothing)."""
+
+    async def acquire(
+        self,
+        key: ThrottleKey,
+        spec: QuotaSpec,
+        cost: float,
+        time_scale: float,
+        *,
+        max_wait: float | None = None,
+    ) -> float:
+        """As :meth:`ThrottleBackend.acquire`, refusing a wait over ``max_wait`` seconds."""
+        ...
+
+    def bounded(self) -> bool:
+        """Marker: ``acquire`` understands ``max_wait``."""
         ...
 
 

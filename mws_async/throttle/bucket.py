@@ -83,6 +83,13 @@ class TokenBucket:
             return 0.0
         return max(0.0, self._full_at - (self.capacity - cost) / self.rate - now)
 
+    def forecast(self, cost: float, now: float) -> float:
+        """Seconds from ``now`` until ``cost`` units could have been taken, in as many takes as needed
+        (``cost`` may exceed the capacity: the units queued ahead of a request plus its own)."""
+        if self.available(now) + EPSILON >= cost:
+            return 0.0
+        return max(0.0, self._full_at - (self.capacity - cost) / self.rate - now)
+
     def take(self, cost: float, now: float) -> None:
         """Take ``cost`` units at ``now``; the caller has checked :meth:`wait_time` is 0."""
         self._full_at = max(self._full_at, now + self.hold) + cost / self.rate

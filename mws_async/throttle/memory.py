@@ -62,8 +62,12 @@ Together the overhead stays within 3 % of the bound ``max(0, units - Q) / r``
 margins at zero, admissions match ``AsyncLimiter`` exactly (``tests/throttle/test_bucket.py``).
 
 Memory: a key's state is forgotten once its buckets are full, it has no waiters, no gate and no hourly window
-(a new state would be identical, so nothing is lost). Sweeps happen when the number of keys doubles past
-``sweep_threshold``, so upkeep is amortised O(1) per new key.
+(a new state would be identical, so nothing is lost; a pending window or hourly use keeps it until the reset
+or the refill). Sweeps are lazy, with no timer: when the number of keys doubles past ``sweep_threshold``, and
+after every ``max(sweep_threshold, live keys)`` acquisitions (so a burst of sellers that then fall silent is
+forgotten even if no new seller comes); each sweep visits every key once, so upkeep is amortised O(1) per
+acquisition. An idle key's state is a few hundred bytes: its lock exists only while requests wait on it,
+and keys with the same numbers share one parameter tuple.
 """
 
 from __future__ import annotations
@@ -74,7 +78,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from mws_async.errors import QuotaCostError
-from mws_async.throttle.base import HOUR, QuotaHeaders, ThrottleKey, seconds_until_reset
+from mws_async.throttle.base import HOUR, QuotaHeaders, ThrottleKey, WouldWait, seconds_until_reset
 from mws_async.throttle.bucket import EPSILON, TokenBucket
 from mws_async.throttle.quotas import QuotaSpec
 
@@ -104,6 +108,8 @@ _TIME_EPSILON = 1e-9
 _UNKNOWN_RESET = 60.0
 
 _Params = tuple[float, float, int | None, float]
+#: Distinct parameter tuples kept for sharing between keys (the table has ~100 groups).
+_MAX_SHARED_PARAMS = 1024
 
 
 def _utcnow() -> datetime:
@@ -126,6 +132,7 @@ class _KeyState:
         "lock",
         "params",
         "queued",
+        "queued_cost",
         "wakeup",
         "window_end",
         "window_remaining",
@@ -138,8 +145,11 @@ class _KeyState:
         self.hourly = hourly
         self.gate = -math.inf  # loop time before which nothing is admitted (mark_empty)
         self.hold_epoch = 0  # the backend's learnt-hold version this state's burst.hold reflects
-        self.lock = asyncio.Lock()  # FIFO across mixed sizes: no barging past a waiting big batch
+        # FIFO across mixed sizes (no barging past a waiting big batch); made on the first wait and dropped
+        # when nobody waits any more, so the many idle keys of many sellers carry none.
+        self.lock: asyncio.Lock | None = None
         self.queued = 0  # tasks inside the slow path (holding or waiting for the lock)
+        self.queued_cost = 0.0  # their burst units, for the wait a newcomer with a deadline would have
         self.wakeup: asyncio.Future[None] | None = None  # the lock holder's sleep, to re-check early
         self.window_end: float | None = None  # loop time of the server's hourly reset, when known
         self.window_remaining = 0.0  # requests the server still allows before window_end
@@ -153,16 +163,18 @@ class _KeyState:
             if self.hourly is not None:
                 self.hourly.fill()
 
-    def wait_time(self, cost: float, now: float) -> float:
-        """Seconds until ``cost`` burst units, one hourly unit and the gate all allow a take."""
+    def wait_time(self, cost: float, now: float, requests: int = 1) -> float:
+        """Seconds until ``cost`` burst units, ``requests`` hourly units and the gate all allow a take
+        (several takes when ``cost`` or ``requests`` stand for the queue ahead plus one request)."""
         self.expire(now)
-        wait = max(0.0, self.gate - now, self.burst.wait_time(cost, now))
-        hourly = self.hourly.wait_time(1.0, now) if self.hourly is not None else 0.0
+        burst = self.burst.wait_time(cost, now) if requests == 1 else self.burst.forecast(cost, now)
+        wait = max(0.0, self.gate - now, burst)
+        hourly = self.hourly.forecast(float(requests), now) if self.hourly is not None else 0.0
         if self.window_end is not None:
             until_reset = self.window_end - now
             # The hourly bucket is refilled at the reset, so it never needs to be waited for past it.
             hourly = min(hourly, until_reset)
-            if self.window_remaining < 1.0 - EPSILON:
+            if self.window_remaining < requests - EPSILON:
                 hourly = until_reset
         return max(wait, hourly)
 
@@ -196,7 +208,8 @@ class MemoryThrottle:
         latency_margin: seconds a full bucket's refill is held after a take; ``None`` (default) means
             ``min(0.25, 0.02 * Q / r)`` per bucket. ``0`` and ``rate_margin=0`` reproduce the documented
             arithmetic exactly.
-        sweep_threshold: key count that triggers forgetting idle keys (it doubles with the live keys).
+        sweep_threshold: key count that triggers forgetting idle keys (it doubles with the live keys); idle
+            keys are also forgotten after every ``max(sweep_threshold, live keys)`` acquisitions.
         wall_clock: current UTC time, to turn ``x-mws-quota-resetsOn`` into a delay (injectable for tests).
 
     Waiting uses one timer per *key* being waited on (the lock holder's), never one per waiter; thousands of
@@ -221,17 +234,34 @@ class MemoryThrottle:
         self._wall = wall_clock or _utcnow
         self._keys: dict[ThrottleKey, _KeyState] = {}
         self._sweep_at = self.sweep_threshold
+        self._sweep_countdown = self.sweep_threshold  # acquisitions left before the next periodic sweep
+        self._shared_params: dict[_Params, _Params] = {}  # one tuple per distinct numbers, not per key
         self._loop: asyncio.AbstractEventLoop | None = None
         self._learned_hold = 0.0  # largest hold a throttle taught us (only with latency_margin=None)
         self._hold_epoch = 0  # bumped when _learned_hold grows, so every key picks it up on its next take
 
     # -- the ThrottleBackend interface --------------------------------------------------------------------
 
-    async def acquire(self, key: ThrottleKey, spec: QuotaSpec, cost: float, time_scale: float = 1.0) -> float:
+    def bounded(self) -> bool:
+        """``acquire`` takes ``max_wait`` (see :class:`~mws_async.throttle.base.BoundedBackend`)."""
+        return True
+
+    async def acquire(
+        self,
+        key: ThrottleKey,
+        spec: QuotaSpec,
+        cost: float,
+        time_scale: float = 1.0,
+        *,
+        max_wait: float | None = None,
+    ) -> float:
         """Wait until ``cost`` burst units and one hourly request are free, take both; return seconds waited.
 
         Raises :class:`~mws_async.errors.QuotaCostError` at once if ``cost > spec.max_quota``. Waiters on a
-        key are served in arrival order. Cancelling a waiter takes nothing from the buckets.
+        key are served in arrival order. Cancelling a waiter takes nothing from the buckets. With
+        ``max_wait``, a request whose wait (behind the requests queued before it) would be longer raises
+        :class:`~mws_async.throttle.base.WouldWait` at once, taking nothing; so does a queued one whose turn
+        moves past ``max_wait`` (a 503 closed the gate).
         """
         if not cost <= spec.max_quota + EPSILON:  # also refuses NaN
             raise QuotaCostError(spec.group_key, cost, spec.max_quota)
@@ -239,13 +269,24 @@ class MemoryThrottle:
             raise ValueError(f"cost must be >= 0, got {cost!r}")
         loop = self._bind()
         now = loop.time()
+        self._sweep_countdown -= 1
+        if self._sweep_countdown <= 0:
+            self._sweep(now)
         state = self._state(key, spec, time_scale, now)
         # Fast path: nobody queued on this key and everything free now. No await, so nothing can interleave.
         if state.queued == 0 and state.wait_time(cost, now) <= _TIME_EPSILON:
             state.take(cost, now)
             return 0.0
         start = now
+        if max_wait is not None:
+            # Our turn comes after everything queued before us: their units, then ours.
+            ahead = state.wait_time(state.queued_cost + cost, now, requests=state.queued + 1)
+            if ahead > max_wait + _TIME_EPSILON:
+                raise WouldWait(ahead)
         state.queued += 1
+        state.queued_cost += cost
+        if state.lock is None:
+            state.lock = asyncio.Lock()
         try:
             async with state.lock:
                 while True:
@@ -257,11 +298,17 @@ class MemoryThrottle:
                     if wait <= _TIME_EPSILON:
                         state.take(cost, now)
                         break
+                    if max_wait is not None and now + wait > start + max_wait + _TIME_EPSILON:
+                        raise WouldWait(now + wait - start)
                     # Sleep until the computed time, or until mark_empty / observe_hourly / update_spec (or an
                     # acquire with other numbers) change the picture: then recompute from the changed buckets.
                     await self._sleep(state, loop, now + wait)
         finally:
             state.queued -= 1
+            state.queued_cost -= cost
+            if state.queued == 0:
+                state.lock = None  # nobody holds or awaits it (queued counts both)
+                state.queued_cost = 0.0  # no float residue
         return loop.time() - start
 
     async def mark_empty(
@@ -380,6 +427,7 @@ class MemoryThrottle:
             # States hold locks and futures of the old loop: start afresh (aiolimiter: one limiter per loop).
             self._keys.clear()
             self._sweep_at = self.sweep_threshold
+            self._sweep_countdown = self.sweep_threshold
             self._loop = loop
         return loop
 
@@ -417,14 +465,19 @@ class MemoryThrottle:
             burst = TokenBucket(
                 spec.max_quota, self._burst_rate(spec, time_scale), hold=self._hold(spec, time_scale)
             )
-            state = self._keys[key] = _KeyState(params, burst, hourly)
+            shared = self._shared_params.get(params)
+            if shared is None:
+                if len(self._shared_params) >= _MAX_SHARED_PARAMS:
+                    self._shared_params.clear()  # numbers announced per key could vary without end
+                shared = self._shared_params[params] = params
+            state = self._keys[key] = _KeyState(shared, burst, hourly)
             state.hold_epoch = self._hold_epoch
         if state.hold_epoch != self._hold_epoch:
             state.hold_epoch = self._hold_epoch
             state.burst.hold = max(state.burst.hold, self._hold(spec, time_scale))
         if state.params != params:
             # Same key, different numbers (an override of one twin, or a new time scale): keep what is used.
-            state.params = params
+            state.params = self._shared_params.get(params, params)
             state.burst = state.burst.resized(spec.max_quota, self._burst_rate(spec, time_scale), now)
             state.burst.hold = max(state.burst.hold, self._hold(spec, time_scale))
             if spec.hourly is None:
@@ -442,7 +495,9 @@ class MemoryThrottle:
     def _sweep(self, now: float) -> None:
         for key in [k for k, s in self._keys.items() if s.idle(now)]:
             del self._keys[key]
-        self._sweep_at = max(self.sweep_threshold, 2 * len(self._keys))
+        live = len(self._keys)
+        self._sweep_at = max(self.sweep_threshold, 2 * live)
+        self._sweep_countdown = max(self.sweep_threshold, live)
 
     @staticmethod
     async def _sleep(state: _KeyState, loop: asyncio.AbstractEventLoop, deadline: float) -> None:
@@ -461,7 +516,19 @@ class MemoryThrottle:
 class NoThrottle:
     """A backend that admits everything at once (CPU benchmarks, or a caller that throttles elsewhere)."""
 
-    async def acquire(self, key: ThrottleKey, spec: QuotaSpec, cost: float, time_scale: float = 1.0) -> float:
+    def bounded(self) -> bool:
+        """Never waits, so any ``max_wait`` holds."""
+        return True
+
+    async def acquire(
+        self,
+        key: ThrottleKey,
+        spec: QuotaSpec,
+        cost: float,
+        time_scale: float = 1.0,
+        *,
+        max_wait: float | None = None,
+    ) -> float:
         """Admit at once; return 0."""
         return 0.0
 

@@ -18,7 +18,8 @@ Keys, per bucket ``(host, SellerId, AWSAccessKeyId, group)`` (the access key id 
     mws-async:v1:{...}:q                                       zset: waiting tickets, by arrival
     mws-async:v1:{...}:l                                       zset: ticket leases (deadline)
 
-(the braces are a Redis Cluster hash tag: the three keys live on one shard). Every write sets ``PEXPIRE`` on
+(the braces are a Redis Cluster hash tag: the three keys live in one slot, so every script call touches one
+slot of one shard). Every write sets ``PEXPIRE`` on
 all three to the time until the state is idle again (buckets full, no gate, no window, no lease) plus
 ``expiry_margin``: an idle key is forgotten, as a fresh one would be identical.
 
@@ -35,6 +36,13 @@ Re-timing: the lock holder's sleep ends early when this process changes the key'
 (``mark_empty``, ``observe_hourly``, ``update_spec``, e.g. a rate the server announced); it then asks again,
 with the latest numbers given for the key, so the waiters of this process follow the change at once, earlier
 or later, in queue order. Other processes' waiters follow it at their next question (at most their old wait).
+
+Redis Cluster: ``RedisThrottle(url, cluster=True)`` (or ``MWS_ASYNC_REDIS_CLUSTER=1`` beside
+``MWS_ASYNC_REDIS_URL``) talks to a cluster through ``redis.asyncio.cluster.RedisCluster``; the URL names any
+one node (the others are discovered), its database must be 0 and ``unix://`` is refused. The script is
+loaded on every master and each call runs on the master owning the key's slot. A cluster node given without
+``cluster=True`` (its answers are ``MOVED`` redirections), or ``cluster=True`` with a server that is not a
+cluster node, is a :class:`ThrottleBackendUnavailable` whose reason says which setting to change.
 
 The URL is checked when the backend is built: scheme ``redis``/``rediss``/``unix``, a host, a numeric port
 (1-65535), a whole-number database (``/db`` or ``?db=``) and query options the driver accepts; anything else
@@ -78,7 +86,14 @@ from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import parse_qs, unquote, urlsplit, urlunsplit
 
 from mws_async.errors import ClientValidationError, ConfigurationError, MWSError, QuotaCostError
-from mws_async.throttle.base import HOUR, QuotaHeaders, ThrottleBackend, ThrottleKey, seconds_until_reset
+from mws_async.throttle.base import (
+    HOUR,
+    QuotaHeaders,
+    ThrottleBackend,
+    ThrottleKey,
+    WouldWait,
+    seconds_until_reset,
+)
 from mws_async.throttle.bucket import EPSILON
 from mws_async.throttle.memory import (
     _MIN_LEARNED_HOLD,
@@ -92,8 +107,10 @@ from mws_async.throttle.quotas import QuotaSpec
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
+    from redis.asyncio.cluster import RedisCluster
 
 __all__ = [
+    "ENV_CLUSTER",
     "ENV_ON_UNAVAILABLE",
     "ENV_PROCESSES",
     "ENV_URL",
@@ -113,6 +130,8 @@ ENV_URL = "MWS_ASYNC_REDIS_URL"
 ENV_ON_UNAVAILABLE = "MWS_ASYNC_REDIS_ON_UNAVAILABLE"
 #: Optional: ``expected_processes`` for the ``local`` fallback (default 4).
 ENV_PROCESSES = "MWS_ASYNC_REDIS_PROCESSES"
+#: Optional: ``1`` / ``true`` / ``yes`` when ``MWS_ASYNC_REDIS_URL`` names a Redis Cluster node.
+ENV_CLUSTER = "MWS_ASYNC_REDIS_CLUSTER"
 
 OnUnavailable = Literal["fail", "local"]
 
@@ -503,12 +522,13 @@ class _KeyWaits:
     """This process's waiters on one key: their lock (one talks to Redis at a time, in arrival order), the
     latest numbers given for the key, and the lock holder's sleep (to wake it when the picture changes)."""
 
-    __slots__ = ("lock", "spec", "wakeup")
+    __slots__ = ("lock", "spec", "users", "wakeup")
 
     def __init__(self, spec: QuotaSpec, time_scale: float) -> None:
         self.lock = asyncio.Lock()
         self.spec = (spec, time_scale)
         self.wakeup: asyncio.Future[None] | None = None
+        self.users = 0  # acquires of this process in progress on the key; at 0 the entry is dropped
 
     async def sleep(self, loop: asyncio.AbstractEventLoop, seconds: float) -> None:
         """Sleep ``seconds``, or until :meth:`wake`."""
@@ -539,7 +559,11 @@ class RedisThrottle:
     Args:
         url: ``redis://[[user]:password@]host[:port][/db]`` (or ``rediss://``, ``unix://``). Needed unless
             ``client`` is given.
-        client: an existing ``redis.asyncio.Redis`` to use instead (not closed by :meth:`aclose`).
+        client: an existing ``redis.asyncio.Redis`` (or ``redis.asyncio.cluster.RedisCluster``) to use
+            instead (not closed by :meth:`aclose`).
+        cluster: the URL names a node of a Redis Cluster: talk to the cluster (every master) through
+            ``redis.asyncio.cluster.RedisCluster``. The database must be 0 and the scheme ``redis`` or
+            ``rediss``. Default ``False`` (one server).
         namespace: key prefix; default ``mws-async:v1``.
         rate_margin, latency_margin: the in-memory backend's safety margins (same defaults and meaning); a
             throttle widens the hold for this process's keys and, stored with the bucket, for every process.
@@ -566,7 +590,8 @@ class RedisThrottle:
         self,
         url: str | None = None,
         *,
-        client: Redis | None = None,
+        client: Redis | RedisCluster | None = None,
+        cluster: bool = False,
         namespace: str = "mws-async:v1",
         rate_margin: float = DEFAULT_RATE_MARGIN,
         latency_margin: float | None = None,
@@ -588,6 +613,17 @@ class RedisThrottle:
         self._db = _check_url(url) if url is not None else None
         if url is not None:
             _check_driver(url, self._secrets, connect_timeout, command_timeout)
+        if cluster and url is not None:
+            if urlsplit(url).scheme == "unix":
+                raise ConfigurationError(
+                    "RedisThrottle(cluster=True) needs a node's host and port (redis://host:port or "
+                    "rediss://), not a unix socket"
+                )
+            if self._db != 0:
+                raise ConfigurationError(
+                    f"RedisThrottle(cluster=True): a Redis Cluster has only database 0, the url names "
+                    f"database {self._db}; drop the /db part"
+                )
         if on_unavailable not in ("fail", "local"):
             raise ConfigurationError(f"on_unavailable must be 'fail' or 'local', got {on_unavailable!r}")
         if not 0 <= rate_margin < 1:
@@ -599,6 +635,7 @@ class RedisThrottle:
         if retry_interval < 0 or ticket_lease <= 0 or poll_interval <= 0 or expiry_margin <= 0:
             raise ConfigurationError("retry_interval, ticket_lease, poll_interval, expiry_margin must be > 0")
         self.url = url
+        self.cluster = cluster
         self.safe_url = redact_url(url) if url is not None else _redact_text(repr(client))
         self.namespace = namespace.rstrip(":")
         self.rate_margin = rate_margin
@@ -615,7 +652,7 @@ class RedisThrottle:
         self._wall = wall_clock or _utcnow
         self._clock = clock
         self._given_client = client
-        self._client: Redis | None = client
+        self._client: Redis | RedisCluster | None = client
         self._sha: str | None = None
         self._id = uuid.uuid4().hex[:16]
         self._tickets = itertools.count(1)
@@ -638,7 +675,8 @@ class RedisThrottle:
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **kwargs: Any) -> RedisThrottle:
         """A backend from ``MWS_ASYNC_REDIS_URL`` (required), ``MWS_ASYNC_REDIS_ON_UNAVAILABLE`` (``fail`` |
-        ``local``) and ``MWS_ASYNC_REDIS_PROCESSES`` (``expected_processes``); ``kwargs`` win over them.
+        ``local``), ``MWS_ASYNC_REDIS_PROCESSES`` (``expected_processes``) and ``MWS_ASYNC_REDIS_CLUSTER``
+        (``1``/``true``/``yes`` or ``0``/``false``/``no``: ``cluster``); ``kwargs`` win over them.
 
         Raises :class:`~mws_async.errors.ConfigurationError` when the URL is not set or a value is invalid.
         """
@@ -657,17 +695,36 @@ class RedisThrottle:
                 kwargs["expected_processes"] = int(processes)
             except ValueError:
                 raise ConfigurationError(f"{ENV_PROCESSES} must be an integer, got {processes!r}") from None
+        flag = env.get(ENV_CLUSTER, "").strip().lower()
+        if flag and "cluster" not in kwargs:
+            if flag not in ("1", "true", "yes", "0", "false", "no"):
+                raise ConfigurationError(f"{ENV_CLUSTER} must be 1/true/yes or 0/false/no, got {flag[:20]!r}")
+            kwargs["cluster"] = flag in ("1", "true", "yes")
         return cls(url, **kwargs)
 
     # -- the ThrottleBackend interface --------------------------------------------------------------------
 
-    async def acquire(self, key: ThrottleKey, spec: QuotaSpec, cost: float, time_scale: float = 1.0) -> float:
+    def bounded(self) -> bool:
+        """``acquire`` takes ``max_wait`` (see :class:`~mws_async.throttle.base.BoundedBackend`)."""
+        return True
+
+    async def acquire(
+        self,
+        key: ThrottleKey,
+        spec: QuotaSpec,
+        cost: float,
+        time_scale: float = 1.0,
+        *,
+        max_wait: float | None = None,
+    ) -> float:
         """Wait until ``cost`` burst units and one hourly request are free in Redis, take both; return the
         seconds waited.
 
         Raises :class:`~mws_async.errors.QuotaCostError` at once if ``cost > spec.max_quota``, and
         :class:`ThrottleBackendUnavailable` if Redis is unreachable with ``on_unavailable="fail"``.
-        Cancelling a waiter takes nothing (its ticket leaves the queue).
+        Cancelling a waiter takes nothing (its ticket leaves the queue). With ``max_wait``, a wait Redis
+        computes as longer (behind every process's queued tickets) raises
+        :class:`~mws_async.throttle.base.WouldWait` at once and the ticket leaves the queue, taking nothing.
         """
         if not cost <= spec.max_quota + EPSILON:  # also refuses NaN
             raise QuotaCostError(spec.group_key, cost, spec.max_quota)
@@ -681,6 +738,24 @@ class RedisThrottle:
         # The latest numbers given for the key are the ones every waiter of this process asks with (an older
         # waiter re-sending its own would turn the shared bucket back to them).
         waits.spec = (spec, time_scale)
+        waits.users += 1
+        try:
+            return await self._acquire(key, waits, cost, loop, start, max_wait)
+        finally:
+            waits.users -= 1
+            if waits.users == 0 and self._waits.get(key) is waits:
+                # Nobody of this process waits on the key: forget it (the bucket itself lives in Redis).
+                del self._waits[key]
+
+    async def _acquire(
+        self,
+        key: ThrottleKey,
+        waits: _KeyWaits,
+        cost: float,
+        loop: asyncio.AbstractEventLoop,
+        start: float,
+        max_wait: float | None = None,
+    ) -> float:
         ticket = f"{self._id}:{next(self._tickets)}"
         enqueued = False
         waited = False  # admitted at the first call (no sleep, no queue): report 0, as the memory backend
@@ -706,12 +781,16 @@ class RedisThrottle:
                         )
                     except _Unavailable:
                         enqueued = False
-                        waited = await self._acquire_local(key, current, cost, scale) > 0 or waited
+                        local = await self._acquire_local(key, current, cost, scale, max_wait, start)
+                        waited = local > 0 or waited
                         break
                     if flag == "0":
                         enqueued = False
                         break
                     enqueued = waited = True
+                    would_wait = loop.time() - start + float(value)
+                    if max_wait is not None and would_wait > max_wait + _TIME_EPSILON:
+                        raise WouldWait(would_wait)  # the ticket leaves the queue below
                     # Until the computed time, or until this process changes the key's picture (mark_empty,
                     # observe_hourly, update_spec): then ask again, so the wait follows the change.
                     await waits.sleep(loop, float(value))
@@ -830,7 +909,8 @@ class RedisThrottle:
 
     def __repr__(self) -> str:
         state = "up" if self._retry_at is None else "unavailable"
-        return f"<RedisThrottle {self.safe_url} {state} on_unavailable={self.on_unavailable}>"
+        kind = " cluster" if self.cluster else ""
+        return f"<RedisThrottle {self.safe_url}{kind} {state} on_unavailable={self.on_unavailable}>"
 
     # -- internals ----------------------------------------------------------------------------------------
 
@@ -849,10 +929,11 @@ class RedisThrottle:
         if waits is not None:
             waits.wake()
 
-    def _redis(self) -> Redis:
+    def _redis(self) -> Redis | RedisCluster:
         if self._client is None:
             try:
                 from redis.asyncio import Redis
+                from redis.asyncio.cluster import RedisCluster
                 from redis.asyncio.retry import Retry
                 from redis.backoff import NoBackoff
             except ImportError:  # pragma: no cover - depends on the environment
@@ -861,12 +942,14 @@ class RedisThrottle:
                 ) from None
             if self.url is None:  # a given client is stored in __init__, so only a URL reaches here
                 raise ConfigurationError("RedisThrottle needs a url or a client")
-            self._client = Redis.from_url(
-                self.url,
-                **_client_options(self.connect_timeout, self.command_timeout),
-                # One immediate retry on a fresh connection (a pooled one dies when Redis restarts).
-                retry=Retry(NoBackoff(), 1),
-            )
+            options = _client_options(self.connect_timeout, self.command_timeout)
+            # One immediate retry on a fresh connection (a pooled one dies when Redis restarts).
+            retry = Retry(NoBackoff(), 1)
+            if self.cluster:
+                # The same single retry: a cluster that is down must fail fast like a single server.
+                self._client = RedisCluster.from_url(self.url, **options, retry=retry)
+            else:
+                self._client = Redis.from_url(self.url, **options, retry=retry)
         return self._client
 
     def _hold(self, spec: QuotaSpec, time_scale: float) -> float:
@@ -943,7 +1026,15 @@ class RedisThrottle:
 
     def _describe(self, exc: BaseException) -> str:
         """What went wrong talking to Redis and what to do, in words, with every password redacted."""
-        from redis.exceptions import AuthenticationError, InvalidResponse, NoPermissionError, ResponseError
+        from redis.exceptions import (
+            AskError,
+            AuthenticationError,
+            ClusterCrossSlotError,
+            InvalidResponse,
+            MovedError,
+            NoPermissionError,
+            ResponseError,
+        )
         from redis.exceptions import TimeoutError as RedisTimeoutError
 
         text = str(exc)
@@ -968,6 +1059,16 @@ class RedisThrottle:
             )
         elif isinstance(exc, AuthenticationError) or text.startswith(("NOAUTH", "WRONGPASS", "invalid user")):
             reason = f"the server refused the credentials ({name}: {text}); check the URL's user and password"
+        elif isinstance(exc, MovedError | AskError | ClusterCrossSlotError) and not self.cluster:
+            reason = (
+                f"the server is a Redis Cluster node (it redirected the call: {name} {text[:60]}): use "
+                f"RedisThrottle(url, cluster=True) or set {ENV_CLUSTER}=1"
+            )
+        elif "cluster support disabled" in text or (self.cluster and "CLUSTER" in text.upper()):
+            reason = (
+                f"cluster=True but the server is not a usable Redis Cluster node ({name}: {text}); drop "
+                f"cluster=True ({ENV_CLUSTER}) for a single server, or check that the cluster is up"
+            )
         elif isinstance(exc, NoPermissionError):
             reason = f"the server refused a command ({text}); the user needs EVALSHA, SCRIPT LOAD and PING"
         elif isinstance(exc, ResponseError):
@@ -1030,10 +1131,17 @@ class RedisThrottle:
         await self._local.aclose()
 
     async def _acquire_local(
-        self, key: ThrottleKey, spec: QuotaSpec, cost: float, time_scale: float
+        self,
+        key: ThrottleKey,
+        spec: QuotaSpec,
+        cost: float,
+        time_scale: float,
+        max_wait: float | None = None,
+        start: float = 0.0,
     ) -> float:
         self._local_keys[key] = (spec, time_scale)
-        return await self._local.acquire(key, self._local_spec(spec, cost), cost, time_scale)
+        left = None if max_wait is None else max(0.0, max_wait - (asyncio.get_running_loop().time() - start))
+        return await self._local.acquire(key, self._local_spec(spec, cost), cost, time_scale, max_wait=left)
 
     def _local_spec(self, spec: QuotaSpec, cost: float) -> QuotaSpec:
         """The spec of the conservative local bucket: capacity, restore and hourly quota / processes."""

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
+import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from mws_async.errors import ConfigurationError, QuotaCostError
+from mws_async.errors import ConfigurationError, DeadlineExceededError, QuotaCostError
 from mws_async.throttle.base import (
     HOUR,
+    BoundedBackend,
     KeyStats,
     QuotaHeaders,
     SpecUpdatingBackend,
     ThrottleBackend,
     ThrottleKey,
     ThrottleSummary,
+    WouldWait,
     seconds_until_reset,
 )
 from mws_async.throttle.memory import MemoryThrottle
@@ -51,6 +55,10 @@ class Throttler:
         time_scale: multiplies every restore rate and divides the hourly window (a scaled sandbox).
         enabled: ``False`` admits everything at once (returns 0) but still counts requests.
         wall_clock: current UTC time, for ``resetsOn`` arithmetic (injectable for tests).
+        stats_ttl: seconds (event-loop clock) after which the counters of a key that made no request are
+            folded into :meth:`summary` and leave :meth:`stats` (between ``stats_ttl`` and twice that after
+            its last request), so a process where many sellers come and go keeps bounded memory; a key
+            that returns starts new counters. ``None`` keeps every key's counters for good. Default 1 hour.
     """
 
     quotas: QuotaTable
@@ -66,15 +74,25 @@ class Throttler:
         time_scale: float = 1.0,
         enabled: bool = True,
         wall_clock: Callable[[], datetime] | None = None,
+        stats_ttl: float | None = 3600.0,
     ) -> None:
         if not time_scale > 0:
             raise ConfigurationError(f"time_scale must be positive, got {time_scale!r}")
+        if stats_ttl is not None and not stats_ttl > 0:
+            raise ConfigurationError(f"stats_ttl must be positive or None, got {stats_ttl!r}")
         self._wall = wall_clock or _utcnow
         self.backend = backend if backend is not None else MemoryThrottle(wall_clock=self._wall)
         self.quotas = quotas if quotas is not None else QuotaTable.default()
         self.time_scale = time_scale
         self.enabled = enabled
+        self.stats_ttl = stats_ttl
+        # Two generations of per-key counters: keys used since the last rotation, and those used in the one
+        # before. A rotation (every stats_ttl, checked on acquire) folds the older generation into _retired.
         self._stats: dict[ThrottleKey, KeyStats] = {}
+        self._older: dict[ThrottleKey, KeyStats] = {}
+        self._retired = KeyStats()
+        self._retired_keys = 0
+        self._rotate_at: float | None = None
 
     def spec(self, section: str, operation: str) -> QuotaSpec:
         """The quota spec of ``section``/``operation`` (KeyError naming the known ones if absent)."""
@@ -82,7 +100,8 @@ class Throttler:
 
     def key(self, host: str, seller_id: str, access_key_id: str, spec: QuotaSpec) -> ThrottleKey:
         """The bucket key: operations of one ``spec.group_key`` share a bucket per seller/developer/host."""
-        return ThrottleKey(host, seller_id, access_key_id, spec.group_key)
+        # Interned: every seller's key of a group shares one group string (thousands of sellers, one copy).
+        return ThrottleKey(host, seller_id, access_key_id, sys.intern(spec.group_key))
 
     def cost(self, spec: QuotaSpec, items: int) -> float:
         """Units one request takes: 1 for ``unit == "request"``, ``max(1, items)`` for ``unit == "item"``.
@@ -98,19 +117,48 @@ class Throttler:
             raise QuotaCostError(spec.group_key, cost, spec.max_quota)
         return cost
 
-    async def acquire(self, key: ThrottleKey, spec: QuotaSpec, cost: float) -> float:
+    async def acquire(
+        self, key: ThrottleKey, spec: QuotaSpec, cost: float, *, max_wait: float | None = None
+    ) -> float:
         """Wait for ``cost`` units (and one hourly request) on ``key``; return the seconds waited.
 
         Counts the request, its units and the wait in :meth:`stats`. Cancelling the call takes nothing.
+        With ``max_wait`` (the time left before a deadline), a wait that would be longer raises
+        :class:`~mws_async.errors.DeadlineExceededError` at once, carrying ``would_wait``, without taking
+        anything (a backend that cannot tell in advance is cut off at ``max_wait``, also taking nothing).
         """
         if cost > spec.max_quota:
             raise QuotaCostError(spec.group_key, cost, spec.max_quota)
-        waited = await self.backend.acquire(key, spec, cost, self.time_scale) if self.enabled else 0.0
+        if max_wait is None or not self.enabled:
+            waited = await self.backend.acquire(key, spec, cost, self.time_scale) if self.enabled else 0.0
+        else:
+            waited = await self._acquire_within(key, spec, cost, max_wait)
+        if self.stats_ttl is not None:
+            now = asyncio.get_running_loop().time()
+            if self._rotate_at is None:
+                self._rotate_at = now + self.stats_ttl
+            elif now >= self._rotate_at:
+                self._rotate(now)
         stats = self._stat(key)
         stats.requests += 1
         stats.items += cost
         stats.record_wait(waited)
         return waited
+
+    async def _acquire_within(self, key: ThrottleKey, spec: QuotaSpec, cost: float, max_wait: float) -> float:
+        backend = self.backend
+        would_wait: float | None = None
+        try:
+            if isinstance(backend, BoundedBackend):
+                return await backend.acquire(key, spec, cost, self.time_scale, max_wait=max(0.0, max_wait))
+            async with asyncio.timeout(max(0.0, max_wait)):
+                return await backend.acquire(key, spec, cost, self.time_scale)
+        except WouldWait as refusal:
+            would_wait = refusal.seconds
+        except TimeoutError:
+            would_wait = max_wait  # at least this long: the backend could not say how much longer
+        self._stat(key).deadline_refusals += 1
+        raise DeadlineExceededError(spec.group_key, would_wait, max_wait)
 
     async def throttled(
         self,
@@ -169,12 +217,24 @@ class Throttler:
             await self.backend.update_spec(key, spec, self.time_scale)
 
     def stats(self) -> dict[ThrottleKey, KeyStats]:
-        """Live counters per key (the :class:`KeyStats` objects keep updating)."""
-        return dict(self._stats)
+        """Live counters per key used within ``stats_ttl`` (the :class:`KeyStats` objects keep updating)."""
+        return {**self._older, **self._stats}
 
     def summary(self) -> ThrottleSummary:
-        """Totals over all keys: requests, items, throttled, quota_exceeded, waits, total_wait, max_wait."""
-        return ThrottleSummary.of(self._stats)
+        """Totals over all keys ever used (those folded after ``stats_ttl`` included): requests, items,
+        throttled, quota_exceeded, waits, total_wait, max_wait, keys."""
+        live = ThrottleSummary.of(self.stats())
+        gone = self._retired
+        return ThrottleSummary(
+            requests=live.requests + gone.requests,
+            items=live.items + gone.items,
+            throttled=live.throttled + gone.throttled,
+            quota_exceeded=live.quota_exceeded + gone.quota_exceeded,
+            waits=live.waits + gone.waits,
+            total_wait=live.total_wait + gone.total_wait,
+            max_wait=max(live.max_wait, gone.max_wait),
+            keys=live.keys + self._retired_keys,
+        )
 
     async def aclose(self) -> None:
         """Close the backend."""
@@ -183,10 +243,28 @@ class Throttler:
     def _stat(self, key: ThrottleKey) -> KeyStats:
         stats = self._stats.get(key)
         if stats is None:
-            stats = self._stats[key] = KeyStats()
+            stats = self._older.pop(key, None)
+            if stats is None:
+                stats = KeyStats()
+            self._stats[key] = stats
         return stats
+
+    def _rotate(self, now: float) -> None:
+        """Fold the counters of keys unused for a whole generation; the current generation becomes older."""
+        gone = self._retired
+        for stats in self._older.values():
+            gone.requests += stats.requests
+            gone.items += stats.items
+            gone.throttled += stats.throttled
+            gone.quota_exceeded += stats.quota_exceeded
+            gone.waits += stats.waits
+            gone.total_wait += stats.total_wait
+            gone.max_wait = max(gone.max_wait, stats.max_wait)
+        self._retired_keys += len(self._older)
+        self._older, self._stats = self._stats, {}
+        self._rotate_at = now + (self.stats_ttl or 0.0)
 
     def __repr__(self) -> str:
         state = "enabled" if self.enabled else "disabled"
-        keys = len(self._stats)
+        keys = len(self._stats) + len(self._older)
         return f"<Throttler {state} time_scale={self.time_scale:g} backend={self.backend!r} keys={keys}>"

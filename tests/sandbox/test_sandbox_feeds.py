@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 from urllib.parse import urlencode, urlsplit
 
 import httpx
@@ -17,6 +18,7 @@ from mws_async.models.feeds import FEEDS_FORCE_LIST
 from mws_async.models.lenient import result_of
 from mws_async.retry import RetryPolicy
 from mws_async.sandbox import Sandbox
+from mws_async.sandbox.handlers.feeds import count_messages
 from mws_async.sandbox.store import FEED_HISTORY
 from mws_async.xml import parse, parse_error_response
 
@@ -179,3 +181,31 @@ async def test_outcome_unknown_after_processing() -> None:
             (False, "ConnectionReset")
         ]
         assert len(sb.world.store.seller(sb.credentials.seller_id).feeds) == FEED_HISTORY + 1
+
+
+@pytest.mark.parametrize("size", [1, 7, 8, 9, 10, 64, 4096])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'<?xml version="1.0"?><AmazonEnvelope>'
+        + b"".join(b"<Message><MessageID>%d</MessageID></Message>\n" % n for n in range(40))
+        + b"<Message attr='x'></Message></AmazonEnvelope>",
+        b"sku\tprice\r\nA-1\t1.00\r\n\t2.00\r\n\r\nB-2\t3.00\rC-3\t4\n\tno sku\n",
+        b"TemplateType=Offer\tVersion=1\nlabels\nsku\tprice\nA\t1\n\t2\nB\t3",
+    ],
+    ids=["xml", "flat", "template"],
+)
+def test_a_feed_read_in_chunks_counts_as_the_whole_body(body: bytes, size: int) -> None:
+    chunks = [body[i : i + size] for i in range(0, len(body), size)]
+    assert count_messages(iter(chunks)) == count_messages(body) == whole_body_count(body)
+
+
+def whole_body_count(body: bytes) -> tuple[int, tuple[tuple[int, str], ...]]:
+    """The rule on a body held whole: one message per <Message>, or per data line of a flat file (after
+    one header line, or three for a TemplateType= template); a line with an empty first cell fails."""
+    if body.lstrip().startswith(b"<"):
+        return len(re.findall(rb"<Message[\s>]", body)), ()
+    lines = [line for line in body.decode("latin-1").splitlines() if line.strip()]
+    skip = 3 if lines[0].startswith("TemplateType=") else 1
+    errors = tuple((n, "") for n, line in enumerate(lines[skip:], 1) if not line.split("\t")[0].strip())
+    return len(lines) - skip, errors

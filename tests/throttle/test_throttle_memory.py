@@ -103,7 +103,7 @@ def test_cancelled_waiter_takes_nothing(cancelled: int) -> None:
         state = backend._keys[key]
         assert state.queued == 0
         assert state.wakeup is None
-        assert not state.lock.locked()
+        assert state.lock is None  # dropped once nobody waits
         return results, len(asyncio.all_tasks())
 
     results, tasks_left = run(main)
@@ -302,3 +302,144 @@ def test_a_fixed_latency_margin_does_not_learn() -> None:
         return backend._keys[key].burst.hold
 
     assert run(main) == 0.0
+
+
+# -- many sellers: idle buckets are forgotten, and only idle ones -------------------------------------------
+
+
+def test_an_idle_bucket_is_forgotten_after_it_refills_even_when_no_new_seller_comes() -> None:
+    async def main() -> tuple[int, int, bool]:
+        backend = exact_backend(sweep_threshold=64)
+        t = Throttler(backend, time_scale=60.0)
+        spec = t.spec("Orders", "ListOrders")  # 6, then 1 per second at 60x
+        for i in range(200):
+            await t.acquire(t.key(HOST, f"SELLER{i}", "AKID", spec), spec, 1.0)
+        live_after_burst = len(backend)
+        await asyncio.sleep(1.0)  # every bucket is full again
+        # Only sellers already known keep calling: the sweep must not wait for a new key to come.
+        busy = t.key(HOST, "SELLER0", "AKID", spec)
+        for _ in range(300):
+            await t.acquire(busy, spec, 1.0)
+        return live_after_burst, len(backend), busy in backend._keys
+
+    live_after_burst, live_after_traffic, busy_kept = run(main)
+    assert live_after_burst == 200
+    assert live_after_traffic == 1
+    assert busy_kept  # the seller still calling (its bucket is not full) keeps its state
+
+
+def test_a_forgotten_bucket_behaves_exactly_as_a_fresh_one() -> None:
+    async def main() -> tuple[list[float], list[float], int]:
+        backend = exact_backend(sweep_threshold=1)
+        t = Throttler(backend)
+        spec = t.spec("Products", "ListMatchingProducts")  # 20, then 1 per 5 s
+        await admit(t, spec, [1.0] * 20, seller="OLD")
+        await asyncio.sleep(100.0)  # full again
+        forgotten = backend.evict_idle()
+        again = await admit(t, spec, [1.0] * 22, seller="OLD")
+        fresh = await admit(t, spec, [1.0] * 22, seller="NEW")
+        return again, fresh, forgotten
+
+    again, fresh, forgotten = run(main)
+    assert forgotten == 1
+    assert again == fresh
+    assert again[:20] == [0.0] * 20  # the whole burst at once
+    assert again[20:] == [approx(5.0), approx(10.0)]
+
+
+def test_buckets_with_waiters_hourly_use_or_an_hourly_window_are_kept() -> None:
+    async def main() -> tuple[int, set[str], float, float]:
+        backend = exact_backend(sweep_threshold=1, wall_clock=FakeWall())
+        wall = FakeWall()
+        t = Throttler(backend, wall_clock=wall)
+        orders = t.spec("Orders", "GetOrder")  # 6, then 1 per minute
+        products = t.spec("Products", "GetMatchingProductForId")  # 20 items, +5/s, 18000 requests an hour
+        waited = t.key(HOST, "WAITED", "AKID", orders)
+        hourly = t.key(HOST, "HOURLY", "AKID", products)
+        window = t.key(HOST, "WINDOW", "AKID", orders)
+        lists = t.spec("Products", "ListMatchingProducts")  # 20, then 1 per 5 s
+        idle = t.key(HOST, "IDLE", "AKID", lists)
+        await admit(t, orders, [1.0] * 6, seller="WAITED")
+        waiter = asyncio.create_task(t.acquire(waited, orders, 1.0))  # waits 60 s for a token
+        await t.acquire(hourly, products, 1.0)  # burst full again in 0.2 s, hourly bucket in 0.2 s too
+        await t.acquire(window, orders, 1.0)
+        # The server says: 0 left in this window, reset in 30 minutes. Nothing else tells us that.
+        await t.observe(window, orders, QuotaHeaders(max=None, remaining=0.0, resets_on=wall.at(1800.0)))
+        await t.acquire(idle, lists, 1.0)
+        await asyncio.sleep(59.0)  # every burst bucket but WAITED's is full; WAITED still has its waiter
+        evicted = backend.evict_idle()
+        kept = {k.seller_id for k in backend._keys}
+        await waiter
+        t0 = now()
+        await t.acquire(window, orders, 1.0)  # the window still holds it until the reset
+        window_wait = now() - t0
+        return evicted, kept, window_wait, 1800.0 - (t0 - 1000.0)
+
+    evicted, kept, window_wait, until_reset = run(main)
+    assert kept == {"WAITED", "WINDOW"}
+    assert evicted == 2  # HOURLY (both its buckets full again) and IDLE
+    assert window_wait == approx(until_reset)
+
+
+def test_live_buckets_stay_bounded_while_ten_thousand_sellers_come_and_go() -> None:
+    async def main() -> tuple[int, int]:
+        backend = exact_backend()  # the default sweep threshold
+        t = Throttler(backend, time_scale=60.0)
+        spec = t.spec("Orders", "ListOrders")
+        peak = 0
+        for i in range(10_000):
+            await t.acquire(t.key(HOST, f"SELLER{i}", "AKID", spec), spec, 1.0)
+            peak = max(peak, len(backend))
+            await asyncio.sleep(0.01)  # each key is full again 1 s (100 sellers) after its one request
+        return peak, len(backend)
+
+    peak, _ = run(main)
+    assert peak <= backend_default_threshold() + 1
+
+
+def backend_default_threshold() -> int:
+    return MemoryThrottle().sweep_threshold
+
+
+def test_keys_of_one_group_share_the_group_name() -> None:
+    t = Throttler()
+    spec = t.spec("Products", "GetMatchingProductForId")
+    a = t.key(HOST, "SELLER1", "AKID", spec)
+    b = t.key(HOST, "SELLER2", "AKID", spec)
+    assert a.group == b.group == "Products.GetMatchingProductForId"
+    assert a.group is b.group  # one string for 10,000 sellers' keys, not one each
+
+
+def test_counters_of_sellers_gone_quiet_are_folded_into_the_summary() -> None:
+    async def main() -> tuple[set[str], ThrottleSummary, int, int]:
+        t = Throttler(exact_backend(), stats_ttl=100.0)
+        spec = t.spec("Orders", "ListOrders")
+        for i in range(50):
+            await t.acquire(t.key(HOST, f"QUIET{i}", "AKID", spec), spec, 1.0)
+        busy = t.key(HOST, "BUSY", "AKID", spec)
+        for _ in range(4):  # the quiet ones make no call for 400 s, BUSY one every 100 s
+            await asyncio.sleep(100.0)
+            await t.acquire(busy, spec, 1.0)
+        live = {k.seller_id for k in t.stats()}
+        summary = t.summary()
+        back = t.key(HOST, "QUIET0", "AKID", spec)
+        await t.acquire(back, spec, 1.0)  # a quiet seller returns: counted afresh, totals stay exact
+        return live, summary, t.stats()[back].requests, t.summary().requests
+
+    live, summary, back_requests, total = run(main)
+    assert live == {"BUSY"}
+    assert (summary.requests, summary.items, summary.keys) == (54, 54.0, 51)
+    assert back_requests == 1
+    assert total == 55
+
+
+def test_stats_are_kept_for_keys_used_within_the_ttl() -> None:
+    async def main() -> set[str]:
+        t = Throttler(exact_backend(), stats_ttl=100.0)
+        spec = t.spec("Orders", "ListOrders")
+        for i in range(10):
+            await t.acquire(t.key(HOST, f"S{i}", "AKID", spec), spec, 1.0)
+            await asyncio.sleep(19.0)  # S0 was last used 190 s ago, within two rotations of 100 s
+        return {k.seller_id for k in t.stats()}
+
+    assert run(main) >= {f"S{i}" for i in range(5, 10)}

@@ -1,5 +1,6 @@
 """RedisThrottle against a real redis-server: the shared case table, keys and expiry, fairness across
-processes, failure behaviour (Redis killed mid-run) and several processes sharing one sandbox quota."""
+processes, failure behaviour (Redis killed mid-run) and several processes sharing one sandbox quota; the case
+table again on a real 3-master Redis Cluster (one per test session), where each call touches one slot."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from redis_server import RedisServer, free_port, redis_server_binary
+from redis_server import RedisClusterServers, RedisServer, free_port, redis_server_binary
 from support import serve_asgi
 from throttle.throttle_cases import CASES, Case, IOVirtualTimeLoop, admit, approx, run_io
 from throttle.throttle_support import HOST, FakeWall, now
@@ -97,6 +98,22 @@ def redis_url(redis_server: RedisServer) -> str:
     return redis_server.url
 
 
+@pytest.fixture(scope="session")
+def redis_cluster() -> Iterator[RedisClusterServers]:
+    with RedisClusterServers() as cluster:
+        yield cluster
+
+
+@pytest.fixture
+def cluster_url(redis_cluster: RedisClusterServers) -> str:
+    import redis
+
+    for node in redis_cluster.nodes:
+        with redis.Redis(host="127.0.0.1", port=node.port) as client:
+            client.flushall()
+    return redis_cluster.url
+
+
 class RedisMaker:
     """The :class:`~throttle.throttle_cases.Make` of the Redis backend; remembers backends to close."""
 
@@ -132,6 +149,20 @@ class RedisMaker:
 @pytest.mark.parametrize("case", CASES, ids=str)
 def test_shared_case(case: Case, redis_url: str) -> None:
     make = RedisMaker(redis_url)
+
+    async def main() -> object:
+        try:
+            return await case.run(make)
+        finally:
+            await make.aclose()
+
+    assert run_io(main) == case.expected
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_shared_case_on_a_redis_cluster(case: Case, cluster_url: str) -> None:
+    # A key without the hash tag would fail here (CROSSSLOT, or the driver's same-slot check for EVALSHA).
+    make = RedisMaker(cluster_url, cluster=True)
 
     async def main() -> object:
         try:
@@ -671,3 +702,113 @@ async def test_a_negative_cost_is_a_client_validation_error() -> None:
     spec = t.spec("Orders", "GetOrder")
     with pytest.raises(ClientValidationError, match="cost must be >= 0"):
         await backend.acquire(t.key(HOST, "S", "AKID", spec), spec, -1.0)
+
+
+# -- Redis Cluster: keys of a bucket share a slot, buckets spread over masters, misconfiguration typed -------
+
+
+async def test_on_a_cluster_each_buckets_keys_share_one_slot_and_sellers_spread_over_masters(
+    cluster_url: str, redis_cluster: RedisClusterServers
+) -> None:
+    import redis.asyncio
+
+    backend = RedisThrottle(cluster_url, cluster=True, rate_margin=0.0, latency_margin=0.0)
+    t = Throttler(backend, time_scale=1000.0)
+    spec = t.spec("Products", "ListMatchingProducts")  # 20, then 1 per 5 ms at 1000x
+    keys = [t.key(HOST, f"SELLER{i}", "AKID", spec) for i in range(30)]
+    try:
+        for key in keys:
+            await t.acquire(key, spec, 1.0)
+        # A waiter puts the ticket queue and lease keys of one bucket in use, beside its state.
+        busy = keys[0]
+        await asyncio.gather(*(t.acquire(busy, spec, 1.0) for _ in range(25)))
+    finally:
+        await backend.aclose()
+    holders: dict[str, int] = {}  # Redis key -> port of the master holding it
+    slots: dict[str, set[int]] = {}  # bucket prefix -> slots of its keys
+    for node in redis_cluster.nodes:
+        async with redis.asyncio.Redis(host="127.0.0.1", port=node.port, decode_responses=True) as client:
+            for name in await client.keys("mws-async:v1:*"):
+                holders[name] = node.port
+                slot = int(await client.execute_command("CLUSTER", "KEYSLOT", name))
+                slots.setdefault(name.rsplit(":", 1)[0], set()).add(slot)
+            for suffix in ("s", "q", "l"):
+                name = f"{backend.redis_key(busy)}:{suffix}"
+                slots.setdefault(backend.redis_key(busy), set()).add(
+                    int(await client.execute_command("CLUSTER", "KEYSLOT", name))
+                )
+    assert len(slots) == 30  # one state per seller was written
+    assert all(len(s) == 1 for s in slots.values())  # every bucket's keys hash to a single slot
+    assert len(set(holders.values())) == 3  # and the buckets spread over all three masters
+
+
+async def test_a_cluster_node_without_cluster_true_is_a_typed_error_naming_the_setting(
+    cluster_url: str, redis_cluster: RedisClusterServers
+) -> None:
+    import redis.asyncio
+
+    first = redis_cluster.nodes[0].port
+    async with redis.asyncio.Redis(host="127.0.0.1", port=first) as client:
+        backend = RedisThrottle(cluster_url)
+        t = Throttler(backend)
+        spec = t.spec("Orders", "ListOrders")
+        # A seller whose bucket the first node does not serve: that node answers MOVED.
+        for i in range(100):
+            key = t.key(HOST, f"SELLER{i}", "AKID", spec)
+            slot = int(await client.execute_command("CLUSTER", "KEYSLOT", f"{backend.redis_key(key)}:s"))
+            if slot > 5461:
+                break
+    try:
+        with pytest.raises(ThrottleBackendUnavailable) as info:
+            await t.acquire(key, spec, 1.0)
+    finally:
+        await backend.aclose()
+    assert "Redis Cluster node" in str(info.value)
+    assert "cluster=True" in str(info.value)
+    assert info.value.__cause__ is None and info.value.__context__ is None
+
+
+async def test_cluster_true_on_a_single_server_is_a_typed_error_naming_the_setting(redis_url: str) -> None:
+    backend = RedisThrottle(redis_url, cluster=True)
+    t = Throttler(backend)
+    spec = t.spec("Orders", "ListOrders")
+    try:
+        with pytest.raises(ThrottleBackendUnavailable) as info:
+            await t.acquire(t.key(HOST, "S", "AKID", spec), spec, 1.0)
+    finally:
+        await backend.aclose()
+    assert "cluster=True" in str(info.value)
+    assert info.value.__cause__ is None and info.value.__context__ is None
+
+
+def test_cluster_configuration_is_checked_at_construction_and_read_from_the_environment() -> None:
+    with pytest.raises(ConfigurationError, match="only database 0"):
+        RedisThrottle("redis://127.0.0.1:7000/3", cluster=True)
+    with pytest.raises(ConfigurationError, match="unix socket"):
+        RedisThrottle("unix:///tmp/redis.sock", cluster=True)
+    env = {"MWS_ASYNC_REDIS_URL": "redis://127.0.0.1:7000", "MWS_ASYNC_REDIS_CLUSTER": "yes"}
+    backend = RedisThrottle.from_env(env)
+    assert backend.cluster is True
+    assert "cluster" in repr(backend)
+    assert RedisThrottle.from_env({**env, "MWS_ASYNC_REDIS_CLUSTER": "0"}).cluster is False
+    with pytest.raises(ConfigurationError, match="MWS_ASYNC_REDIS_CLUSTER"):
+        RedisThrottle.from_env({**env, "MWS_ASYNC_REDIS_CLUSTER": "maybe"})
+
+
+async def test_a_process_keeps_no_per_key_state_for_keys_nobody_waits_on(redis_url: str) -> None:
+    backend = RedisThrottle(redis_url, rate_margin=0.0, latency_margin=0.0)
+    t = Throttler(backend, time_scale=1000.0)
+    spec = t.spec("Products", "ListMatchingProducts")
+    try:
+        for i in range(200):  # sellers come and go
+            await t.acquire(t.key(HOST, f"SELLER{i}", "AKID", spec), spec, 1.0)
+        busy = t.key(HOST, "BUSY", "AKID", spec)
+        waiters = [asyncio.create_task(t.acquire(busy, spec, 1.0)) for _ in range(25)]
+        await asyncio.sleep(0)
+        during = set(backend._waits)
+        await asyncio.gather(*waiters)
+        after = len(backend._waits)
+    finally:
+        await backend.aclose()
+    assert during == {busy}
+    assert after == 0

@@ -17,10 +17,12 @@ and the processing report.
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Final
 
+from mws_async.sandbox.bodies import Upload
 from mws_async.sandbox.handlers.common import (
     date_param,
     int_param,
@@ -46,20 +48,66 @@ STATUSES: Final = (
     "_IN_SAFETY_NET_", "_UNCONFIRMED_",
 )  # fmt: skip
 _MESSAGE: Final = re.compile(rb"<Message[\s>]")
+_LINE_KEPT: Final = 64 * 1024
 
 
-def count_messages(body: bytes) -> tuple[int, tuple[tuple[int, str], ...]]:
-    """(messages, failed records as (record number, SKU)) of a feed body."""
-    if body.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
-        return len(_MESSAGE.findall(body)), ()
-    lines = [line for line in body.decode("latin-1").splitlines() if line.strip()]
-    skip = 3 if lines and lines[0].startswith("TemplateType=") else 1
+def count_messages(body: bytes | Iterable[bytes]) -> tuple[int, tuple[tuple[int, str], ...]]:
+    """(messages, failed records as (record number, SKU)) of a feed body, whole or in chunks (a spooled
+    feed is counted as it is read back, never joined)."""
+    chunks = iter((body,) if isinstance(body, bytes) else body)
+    first = b""
+    for first in chunks:
+        if first.lstrip(b"\xef\xbb\xbf \t\r\n"):
+            break
+    if first.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        return _count_xml(itertools.chain((first,), chunks)), ()
+    lines = (line for line in _lines(itertools.chain((first,), chunks)) if line.strip())
+    header = next(lines, None)
+    if header is None:
+        return 0, ()
+    skip = 2 if header.startswith("TemplateType=") else 0
+    records = 0
     errors = []
-    for number, line in enumerate(lines[skip:], start=1):
-        cells = line.split("\t")
-        if not cells[0].strip():
-            errors.append((number, ""))
-    return max(0, len(lines) - skip), tuple(errors)
+    for line in lines:
+        if skip:
+            skip -= 1
+            continue
+        records += 1
+        if not line.split("\t", 1)[0].strip():
+            errors.append((records, ""))
+    return records, tuple(errors)
+
+
+def _count_xml(chunks: Iterable[bytes]) -> int:
+    """``<Message>`` elements across chunk boundaries (a match is 9 bytes: keep 8 from the last chunk)."""
+    count = 0
+    tail = b""
+    for chunk in chunks:
+        window = tail + chunk
+        count += len(_MESSAGE.findall(window))
+        tail = window[-8:]
+    return count
+
+
+def _lines(chunks: Iterable[bytes]) -> Iterator[str]:
+    """The lines of a flat file read in chunks (any line ending; a line is kept to its first 64 KiB, which
+    holds the SKU cell, so one endless line cannot fill memory)."""
+    pending = b""
+    overlong = False
+    for chunk in chunks:
+        pieces = (pending + chunk).split(b"\n")
+        pending = pieces.pop()
+        for piece in pieces:
+            if overlong:
+                overlong = False
+                continue  # the rest of a line already yielded
+            yield from piece.decode("latin-1").splitlines()
+        if len(pending) > _LINE_KEPT:
+            if not overlong:
+                yield from pending[:_LINE_KEPT].decode("latin-1").splitlines()[:1]
+            overlong, pending = True, b""
+    if pending and not overlong:
+        yield from pending.decode("latin-1").splitlines()
 
 
 def _state(ctx: RequestContext) -> SellerState:
@@ -98,9 +146,10 @@ def _submit_feed(ctx: RequestContext) -> bytes:
         raise SandboxError(
             400, "ContentMD5Missing", "The Content-MD5 HTTP header or ContentMD5Value is missing."
         )
-    if not ctx.body:
+    upload = ctx.upload if ctx.upload is not None else Upload.of(ctx.body)
+    if not upload.size:
         raise missing("FeedContent")
-    actual = md5_b64(ctx.body)
+    actual = upload.md5
     if given != actual:
         raise SandboxError(
             400,
@@ -110,7 +159,7 @@ def _submit_feed(ctx: RequestContext) -> bytes:
         )
     state = _state(ctx)
     seq = len(state.feeds)
-    messages, errors = count_messages(ctx.body)
+    messages, errors = count_messages(upload.chunks())
     feed = FeedSubmission(
         seq=seq,
         submission_id=state.feed_id(seq),
@@ -118,7 +167,7 @@ def _submit_feed(ctx: RequestContext) -> bytes:
         submitted=ctx.now,
         mono=ctx.mono,
         time_scale=ctx.time_scale,
-        body_size=len(ctx.body),
+        body_size=upload.size,
         body_md5=actual,
         messages=messages,
         errors=len(errors),

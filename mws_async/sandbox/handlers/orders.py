@@ -7,6 +7,15 @@ The result echoes the cut-off actually used (``CreatedBefore`` / ``LastUpdatedBe
 not given). Orders come in PurchaseDate (or LastUpdateDate) order; NextTokens are signed
 (:mod:`mws_async.sandbox.tokens`). Pending orders omit buyer and charge fields, as MWS did.
 
+Orders are shown as they are at the request's server time (:meth:`SellerOrders.order_at`): in a world
+built with ``live_from`` they move on through their lifecycle (see :mod:`mws_async.sandbox.world`), each
+change bumping LastUpdateDate to the server time of the change, so a LastUpdatedAfter listing sees a
+changed order again. A listing is a snapshot: ListOrdersByNextToken pages show the state at the time of
+the ListOrders request that started it (a live world's NextToken carries that time), so no order is
+skipped or repeated when orders change between pages. The two-minute cut-off is two minutes of sandbox
+time (divided by the time scale), so a fast sandbox lists a change within moments, as MWS did two minutes
+after it.
+
 Orders belong to the calling seller (:meth:`World.orders_for`). Another seller's AmazonOrderIds are
 answered as MWS answered ids that are not yours: GetOrder leaves them out (an empty ``<Orders/>``, as in
 recorded answers), ListOrderItems is 400 InvalidParameterValue ``Invalid AmazonOrderId: ...``.
@@ -21,7 +30,7 @@ from typing import Any, Final
 from mws_async.sandbox.auth import parse_timestamp
 from mws_async.sandbox.handlers.common import list_values, marketplace, require, service_status
 from mws_async.sandbox.registry import Registry, RequestContext, SectionSpec
-from mws_async.sandbox.render import el, envelope, esc, invalid, iso_s, missing, money
+from mws_async.sandbox.render import el, envelope, esc, invalid, iso_ms, iso_s, missing, money
 from mws_async.sandbox.tokens import decode_token, encode_token
 from mws_async.sandbox.world import Order, SellerOrders, World, known_market
 
@@ -77,7 +86,7 @@ def _list_orders(ctx: RequestContext) -> bytes:
         raise invalid("CreatedBefore can only be specified with CreatedAfter.")
     if updated_before and not updated_after:
         raise invalid("LastUpdatedBefore can only be specified with LastUpdatedAfter.")
-    latest = ctx.now - _CUTOFF
+    latest = ctx.now - _CUTOFF / ctx.time_scale
     mode = "created" if created_after else "updated"
     after = created_after or updated_after
     if after is None:  # unreachable: one of the two was required above
@@ -120,6 +129,8 @@ def _list_orders(ctx: RequestContext) -> bytes:
         "n": per_page,
         "sid": p.get("SellerOrderId") or "",
     }
+    if ctx.world.live_from is not None:  # orders change: every page shows the state at this time
+        query["t"] = ctx.now.timestamp()
     return _orders_page(ctx, "ListOrders", query, 0)
 
 
@@ -128,14 +139,16 @@ def _list_orders_by_next_token(ctx: RequestContext) -> bytes:
     return _orders_page(ctx, "ListOrdersByNextToken", payload["q"], int(payload["o"]))
 
 
-def _matching_orders(book: SellerOrders, query: Mapping[str, Any]) -> list[int]:
+def _matching_orders(
+    book: SellerOrders, query: Mapping[str, Any], at: datetime, time_scale: float
+) -> list[int]:
     anchor = book.world.anchor
     after = datetime.fromtimestamp(query["after"], tz=anchor.tzinfo)
     before = datetime.fromtimestamp(query["before"], tz=anchor.tzinfo)
     candidates = (
         book.orders_created(after, before)
         if query["mode"] == "created"
-        else book.orders_updated(after, before)
+        else book.orders_updated(after, before, at=at, time_scale=time_scale)
     )
     marketplaces, statuses, channels, payments = (
         set(query["m"]),
@@ -145,7 +158,7 @@ def _matching_orders(book: SellerOrders, query: Mapping[str, Any]) -> list[int]:
     )
     out = []
     for j in candidates:
-        order = book.order(j)
+        order = book.order_at(j, at, time_scale)
         if order.marketplace_id not in marketplaces:
             continue
         if statuses and order.status not in statuses:
@@ -165,7 +178,9 @@ def _matching_orders(book: SellerOrders, query: Mapping[str, Any]) -> list[int]:
 def _orders_page(ctx: RequestContext, action: str, query: dict[str, Any], offset: int) -> bytes:
     world = ctx.world
     book = world.orders_for(ctx.seller_id)
-    matched = _matching_orders(book, query)
+    # A world that does not advance puts no time in its tokens (they stay as they always were).
+    at = datetime.fromtimestamp(float(query.get("t", ctx.now.timestamp())), tz=world.anchor.tzinfo)
+    matched = _matching_orders(book, query, at, ctx.time_scale)
     per_page = int(query["n"])
     page = matched[offset : offset + per_page]
     token = ""
@@ -173,7 +188,7 @@ def _orders_page(ctx: RequestContext, action: str, query: dict[str, Any], offset
         token = el("NextToken", encode_token(world.token_key, "orders", {"q": query, "o": offset + per_page}))
     before = datetime.fromtimestamp(query["before"], tz=world.anchor.tzinfo)
     label = "CreatedBefore" if query["mode"] == "created" else "LastUpdatedBefore"
-    orders = "".join(render_order(world, book.order(j)) for j in page)
+    orders = "".join(render_order(world, book.order_at(j, at, ctx.time_scale)) for j in page)
     body = (
         f"{token}{el(label, iso_s(before))}<Orders>{orders}</Orders>"
         if orders
@@ -204,7 +219,8 @@ def render_order(world: World, order: Order) -> str:
             parts.append(el("BuyerEmail", order.buyer_email))
         parts += [
             el("AmazonOrderId", order.amazon_order_id),
-            el("LastUpdateDate", iso_s(order.updated)),
+            # Changes after the anchor carry milliseconds: at high time scales several fall in one second.
+            el("LastUpdateDate", iso_ms(order.updated) if order.stage else iso_s(order.updated)),
             el("ShipServiceLevel", order.service_level),
             el("NumberOfItemsShipped", shipped),
             el("OrderStatus", order.status),
@@ -243,7 +259,10 @@ def render_order(world: World, order: Order) -> str:
         ]
         return "".join(parts)
 
-    return world.fragments.get(("order", order.seller_id, order.index), make)
+    key: tuple[object, ...] = ("order", order.seller_id, order.index)
+    if order.stage:
+        key = (*key, order.stage, order.updated)
+    return world.fragments.get(key, make)
 
 
 def _render_item(world: World, order: Order, index: int) -> str:
@@ -275,7 +294,7 @@ def _items_page(ctx: RequestContext, action: str, order_id: str, offset: int) ->
     j = book.order_index(order_id)
     if j is None:  # malformed, unknown, or another seller's: MWS said the same for all three
         raise invalid(f"Invalid AmazonOrderId: {order_id}")
-    order = book.order(j)
+    order = book.order_at(j, ctx.now, ctx.time_scale)
     size = world.order_items_page_size
     indexes = range(offset, min(offset + size, len(order.items)))
     token = ""
@@ -315,7 +334,7 @@ def _get_order(ctx: RequestContext) -> bytes:
             raise invalid(f"Invalid AmazonOrderId: {esc(order_id)}")
         j = book.order_index(order_id)
         if j is not None:  # ids that are not the seller's are left out, as MWS did
-            orders.append(render_order(world, book.order(j)))
+            orders.append(render_order(world, book.order_at(j, ctx.now, ctx.time_scale)))
     body = f"<Orders>{''.join(orders)}</Orders>" if orders else "<Orders/>"
     return envelope("GetOrder", NS, body, ctx.request_id)
 

@@ -44,13 +44,14 @@ from mws_async.sandbox.app import (
     acknowledge_lifespan,
     read_request,
 )
+from mws_async.sandbox.bodies import BodyTooLarge, ClientDisconnected
 from mws_async.sandbox.buckets import Buckets
 from mws_async.sandbox.faults import Faults
 from mws_async.sandbox.render import SandboxError, http_date, new_request_id
 from mws_async.sandbox.requestlog import RequestLog, RequestRecord
 from mws_async.sandbox.spapi import pricing
 from mws_async.sandbox.world import MarketInfo, World, market_info
-from mws_async.spapi.auth import LWACredentials
+from mws_async.spapi.auth import LWACredentials, decode_json
 from mws_async.spapi.operations import (
     BATCH_LIMIT,
     CUSTOMER_TYPES,
@@ -246,7 +247,18 @@ class SPAPISandboxApp:
             return
         if scope["type"] != "http":
             return
-        body, headers = await read_request(scope, receive)
+        try:
+            body, headers = await read_request(scope, receive)
+        except ClientDisconnected:
+            return
+        except BodyTooLarge as error:
+            message = f"The request body is larger than the limit of {error.limit} bytes."
+            payload = json.dumps({"errors": [{"code": "RequestEntityTooLarge", "message": message}]}).encode()
+            out = [(b"content-type", b"application/json"), (b"connection", b"close")]
+            out.append((b"content-length", str(len(payload)).encode()))
+            await send({"type": "http.response.start", "status": 413, "headers": out})
+            await send({"type": "http.response.body", "body": payload})
+            return
         # The raw (still percent-encoded) path, so a SKU containing "/" (sent as %2F) stays one segment.
         raw_path = scope.get("raw_path")
         path = raw_path.decode("latin-1").split("?")[0] if raw_path else scope["path"]
@@ -625,10 +637,9 @@ def _id_list(query: Mapping[str, str], name: str) -> list[str]:
 
 
 def _batch_requests(body: bytes) -> list[Mapping[str, Any]]:
-    try:
-        data = json.loads(body) if body else None
-    except ValueError:
-        raise _Problem(400, "InvalidInput", "The request body is not valid JSON.") from None
+    data, problem = decode_json(body) if body else (None, None)
+    if problem is not None:  # not JSON, or nested too deep to decode safely
+        raise _Problem(400, "InvalidInput", f"The request body is {problem}.")
     requests = data.get("requests") if isinstance(data, dict) else None
     if not isinstance(requests, list) or not all(isinstance(r, dict) for r in requests):
         raise _Problem(400, "InvalidInput", 'The request body must be {"requests": [...]}.')

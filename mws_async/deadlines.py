@@ -1,0 +1,72 @@
+"""Deadlines: a time budget for every MWS / SP-API call made inside a block.
+
+>>> async with MWSClient(creds) as client:                       # doctest: +SKIP
+...     with deadline(0.5):
+...         await client.products.get_matching_product_for_id(["9780262033848"], "ISBN")
+
+The budget lives in a context variable, so it crosses ``await``\\ s and reaches tasks created inside the
+block (``asyncio.gather``, ``TaskGroup``, the bulk helpers). Nested deadlines keep the earlier end. A client's
+``max_wait=`` is the budget of each call made outside any ``deadline`` block.
+
+Within the budget: the throttle admits a request only if its wait for quota fits in what is left, and
+otherwise raises :class:`~mws_async.errors.DeadlineExceededError` at once (nothing sent, no quota taken,
+no sleep) with ``would_wait``; retry backoff and each attempt's HTTP timeout are capped by what is left; a
+non-idempotent call that was sent when the time ran out raises
+:class:`~mws_async.errors.OutcomeUnknownError`, as any interrupted write does.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Final
+
+from mws_async.errors import ClientValidationError
+
+__all__ = ["deadline", "deadline_end", "remaining"]
+
+_END: Final[ContextVar[float | None]] = ContextVar("mws_async_deadline_end", default=None)
+"""``time.monotonic()`` value by which calls in this context must be done (None: no deadline)."""
+
+
+def _check_seconds(name: str, seconds: float) -> float:
+    if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not seconds > 0:
+        raise ClientValidationError(name, [f"seconds must be a positive number, got {seconds!r}"])
+    return float(seconds)
+
+
+@contextmanager
+def deadline(seconds: float) -> Iterator[float]:
+    """Give every MWS / SP-API call inside the block at most ``seconds`` from now (``math.inf``: none).
+
+    Yields the end as a ``time.monotonic()`` value. A deadline inside another keeps the earlier end.
+    """
+    seconds = _check_seconds("deadline", seconds)
+    end = time.monotonic() + seconds if math.isfinite(seconds) else math.inf
+    outer = _END.get()
+    if outer is not None:
+        end = min(end, outer)
+    token = _END.set(end)
+    try:
+        yield end
+    finally:
+        _END.reset(token)
+
+
+def deadline_end(max_wait: float | None = None) -> float | None:
+    """The ``time.monotonic()`` end of a call starting now: the active :func:`deadline`, else ``max_wait``
+    seconds from now (a client's default), else ``None``."""
+    end = _END.get()
+    if end is not None or max_wait is None:
+        return end
+    return time.monotonic() + max_wait
+
+
+def remaining(end: float | None) -> float | None:
+    """Seconds left until ``end`` (``None`` for no deadline; never negative)."""
+    if end is None:
+        return None
+    return max(0.0, end - time.monotonic())
