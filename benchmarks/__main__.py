@@ -1,7 +1,7 @@
 """``python -m benchmarks [name ...]`` (``nox -s bench``): run all or the named benchmarks, print one table
 with every ratio and the method text, write ``benchmarks/results/latest.json`` plus a timestamped copy.
 
-Names: quota, cpu, parsing, memory, sellers.
+Names: quota, cpu, parsing, memory, sellers, loop_lag.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from benchmarks import _support as S
 
 
 def _registry(quick: bool) -> dict[str, Callable[[], S.Section]]:
-    from benchmarks import cpu, memory, parsing, quota, sellers
+    from benchmarks import cpu, loop_lag, memory, parsing, quota, sellers
 
     rounds = 1 if quick else 3
     return {
@@ -24,6 +24,7 @@ def _registry(quick: bool) -> dict[str, Callable[[], S.Section]]:
         "parsing": lambda: parsing.run(rounds=rounds),
         "memory": lambda: memory.run(time_limit=30.0 if quick else 150.0),
         "sellers": lambda: sellers.run(rounds=rounds),
+        "loop_lag": lambda: loop_lag.run(rounds=rounds),
     }
 
 

@@ -49,6 +49,8 @@ class Row:
     ratio: float | None = None
     ratio_to: str = ""
     note: str = ""
+    ratios: dict[str, float | None] = field(default_factory=dict)
+    """Further ratios, each shown in its own column of the combined table (``{"× floor": 1.2}``)."""
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -153,6 +155,9 @@ def print_sections(sections: Sequence[Section]) -> None:
         ("note", "left"),
     ):
         table.add_column(col, justify=justify, overflow="fold")  # type: ignore[arg-type]
+    extra = list(dict.fromkeys(name for section in sections for r in section.rows for name in r.ratios))
+    for name in extra:
+        table.add_column(name, justify="right")
     for section in sections:
         for r in section.rows:
             table.add_row(
@@ -161,14 +166,19 @@ def print_sections(sections: Sequence[Section]) -> None:
                 r.subject,
                 _fmt(r.value),
                 r.unit,
-                "" if r.ratio is None else f"{r.ratio:.2f}×",
+                _times(r.ratio),
                 r.ratio_to,
                 r.note,
+                *(_times(r.ratios.get(name)) for name in extra),
             )
         table.add_section()
     console.print(table)
     for section in sections:
         console.print(f"[bold]{section.name}[/bold] ({section.seconds:.0f} s): {section.method}\n")
+
+
+def _times(ratio: float | None) -> str:
+    return "" if ratio is None or ratio != ratio else f"{ratio:.2f}×"
 
 
 def _fmt(value: float | None) -> str:

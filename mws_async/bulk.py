@@ -112,7 +112,7 @@ class BulkTarget:
     """How a bulk helper drives one operation: which argument takes the ids, how many per request,
     fixed arguments, and how to find the id of each per-id result."""
 
-    operation: Operation
+    operation: Operation[Any]
     id_param: str
     chunk_size: int
     id_type: str

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from contextlib import AbstractAsyncContextManager
 from functools import cached_property
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, Self, cast
 
 import httpx
 
@@ -18,7 +18,7 @@ from mws_async import xml
 from mws_async.credentials import Credentials
 from mws_async.errors import MWSResponseError, ThrottledError, UnexpectedResponseError
 from mws_async.marketplaces import Marketplace
-from mws_async.operations import Operation
+from mws_async.operations import Operation, R
 from mws_async.retry import RetryPolicy
 from mws_async.signing import SignatureMethod
 from mws_async.throttle import KeyStats, QuotaSpec, QuotaTable, ThrottleBackend, ThrottleKey, Throttler
@@ -128,14 +128,14 @@ class MWSClient:
     # -- the engine ----------------------------------------------------------------------------------
 
     async def call(
-        self, operation: Operation, args: Mapping[str, Any], *, credentials: Credentials | None = None
-    ) -> Any:
+        self, operation: Operation[R], args: Mapping[str, Any], *, credentials: Credentials | None = None
+    ) -> R:
         """Execute any :class:`Operation`: validate, throttle, sign, send, retry, parse, validate."""
         request = self._request(operation, args)
         try:
             # Parsed inside the retry loop: a truncated answer to a read is retried, and any unreadable
             # answer to a non-idempotent call is an OutcomeUnknownError.
-            result = await self.transport.send(request, credentials=credentials, parse=operation.aparse)
+            result: R = await self.transport.send(request, credentials=credentials, parse=operation.aparse)
         except MWSResponseError as exc:
             # Some operations report a per-item failure as an ErrorResponse carrying the item's attributes
             # (GetLowestPricedOffers): that is a failed result for the item, not a failed call.
@@ -144,7 +144,7 @@ class MWSClient:
             alternate = operation.alternate(xml.parse(exc.body, force_list=operation.force_list))
             if alternate is None:
                 raise
-            return alternate
+            return cast("R", alternate)
         if operation.many and not result:
             # Every id asked for gets a result element, even a failed one: none at all is a broken answer.
             raise UnexpectedResponseError(
@@ -158,7 +158,7 @@ class MWSClient:
 
     def open_stream(
         self,
-        operation: Operation,
+        operation: Operation[Any],
         args: Mapping[str, Any],
         *,
         credentials: Credentials | None = None,
@@ -171,23 +171,24 @@ class MWSClient:
 
     async def send_with_body(
         self,
-        operation: Operation,
+        operation: Operation[R],
         args: Mapping[str, Any],
         *,
         body: Any,
         content_type: str,
         extra_params: Mapping[str, str] | None = None,
         credentials: Credentials | None = None,
-    ) -> Any:
+    ) -> R:
         """Send an operation with a payload (SubmitFeed): parameters in the URL, ``body`` as the content."""
         request = self._request(
             operation, args, body=body, content_type=content_type, extra_params=extra_params
         )
-        return await self.transport.send(request, credentials=credentials, parse=operation.aparse)
+        result: R = await self.transport.send(request, credentials=credentials, parse=operation.aparse)
+        return result
 
     def _request(
         self,
-        operation: Operation,
+        operation: Operation[Any],
         args: Mapping[str, Any],
         *,
         body: Any = None,

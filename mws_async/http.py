@@ -34,6 +34,7 @@ __all__ = [
     "default_transport_name",
     "fetch",
     "make_http_client",
+    "make_http_transport",
     "read_limited",
 ]
 
@@ -79,25 +80,36 @@ def default_transport_name() -> str:
     return "httpx"
 
 
-def make_http_client(timeout: float, *, max_connections: int = 100) -> httpx.AsyncClient:
-    """A pooled client with keep-alive.
+def make_http_transport(*, max_connections: int = 100) -> httpx.AsyncBaseTransport:
+    """The pooled transport under the default client: httpx-aiohttp's ``AiohttpTransport`` or httpx's own
+    (see :func:`default_transport_name`), keeping up to ``max_connections`` connections alive."""
+    limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections)
+    if default_transport_name() == "aiohttp":
+        from httpx_aiohttp import AiohttpTransport
+
+        # The transport creates its aiohttp ClientSession on the first request (inside the running loop)
+        # with TCPConnector(limit=max_connections); AsyncClient.aclose() closes it.
+        return AiohttpTransport(limits=limits)
+    return httpx.AsyncHTTPTransport(limits=limits)
+
+
+def make_http_client(
+    timeout: float,
+    *,
+    max_connections: int = 100,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> httpx.AsyncClient:
+    """A pooled client with keep-alive, over ``transport`` (default: :func:`make_http_transport`).
 
     ``timeout`` is httpx's per-phase timeout (connect capped at 20 s and kept below ``timeout``, so a
     refused connection is told apart from a slow answer); the transport bounds each whole attempt by
     ``timeout`` on top of that (see :class:`mws_async.transport.Transport`).
     """
     limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections)
-    transport: httpx.AsyncBaseTransport | None = None
-    if default_transport_name() == "aiohttp":
-        from httpx_aiohttp import AiohttpTransport
-
-        # The transport creates its aiohttp ClientSession on the first request (inside the running loop)
-        # with TCPConnector(limit=max_connections); AsyncClient.aclose() closes it.
-        transport = AiohttpTransport(limits=limits)
     return httpx.AsyncClient(
         timeout=httpx.Timeout(timeout, connect=min(timeout * 0.9, 20.0)),
         limits=limits,
-        transport=transport,
+        transport=transport or make_http_transport(max_connections=max_connections),
     )
 
 

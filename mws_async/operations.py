@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from functools import cached_property
-from typing import Annotated, Any, Final, Literal
+from typing import Annotated, Any, Final, Generic, Literal, TypeVar, cast
 
 from pydantic import BaseModel, FailFast, TypeAdapter, ValidationError
 
@@ -55,6 +55,9 @@ CPython's full garbage collections over the objects such an answer creates: they
 OFF_LOOP_PARSER: Final = "xmltodict"
 """The backend :meth:`Operation.aparse` uses in its worker thread: pure Python, so the interpreter hands
 the GIL back to the loop every switch interval (5 ms), where xmltodict-rs holds it for the whole parse."""
+
+R = TypeVar("R")
+"""The result type of an :class:`Operation` (what a call returns once the answer is validated)."""
 
 ParamKind = Literal["str", "list", "bool", "datetime", "int", "decimal", "struct_list", "struct"]
 
@@ -442,7 +445,7 @@ class Pagination:
     def __init__(
         self,
         mode: Literal["next_token", "has_next", "more_results"],
-        next_operation: Operation,
+        next_operation: Operation[Any],
         records: Callable[[Any], Sequence[Any]] = lambda result: result.records,
         natural_id: Callable[[Any], str | None] | None = None,
     ) -> None:
@@ -483,8 +486,13 @@ class Page:
 
 
 @dataclass(frozen=True)
-class Operation:
-    """An MWS operation as data. See the module docstring."""
+class Operation(Generic[R]):
+    """An MWS operation as data. See the module docstring.
+
+    ``Operation[R]`` returns ``R`` once its answer is validated (``Operation[list[ProductsForIdResult]]``
+    for a per-id operation): the table declares it, and the section methods and
+    :meth:`MWSClient.call <mws_async.client.MWSClient.call>` return it.
+    """
 
     section: Section
     action: str
@@ -507,17 +515,27 @@ class Operation:
     alternate: Callable[[Mapping[str, Any]], Any] | None = None
     """Reads a 200 body whose root is not ``{Action}Response`` (e.g. a per-item ErrorResponse)."""
     doc: str = ""
+    lenient_lists: bool = False
+    """The result models read every repeated element in either shape (one element or a list), so the body
+    is parsed without ``force_list``: the fast parser pays about 30% more for ``force_list`` on a Products
+    answer, and the models come out the same (tests/test_operations_parse.py checks every fixture). Never
+    with ``alternate``, whose readers see the document itself."""
     _params_by_name: dict[str, Param] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._params_by_name.update({p.name: p for p in self.params})
+
+    @cached_property
+    def _parse_lists(self) -> frozenset[str]:
+        """The ``force_list`` :meth:`parse` passes (see :attr:`lenient_lists`)."""
+        return frozenset() if self.lenient_lists and self.alternate is None else self.force_list
 
     @property
     def name(self) -> str:
         return f"{self.section.name}.{self.action}"
 
     @cached_property
-    def adapter(self) -> TypeAdapter[Any]:
+    def adapter(self) -> TypeAdapter[R]:
         """One TypeAdapter per operation, built once (validation is the hot path)."""
         # A repeated result element stops at its first bad item: a flood of bad results costs one error.
         target: Any = Annotated[list[self.result], FailFast()] if self.many else self.result  # type: ignore[name-defined]
@@ -696,14 +714,14 @@ class Operation:
 
     # -- response -> model -------------------------------------------------------------------------
 
-    def parse(self, response: MWSResponse, *, parser: str | None = None) -> Any:
+    def parse(self, response: MWSResponse, *, parser: str | None = None) -> R:
         """Parse and validate a 200 response body into the result model; ``request_id`` set where possible.
 
         ``parser`` picks the XML backend for this call (default: :func:`mws_async.xml.current_parser`).
         """
         doc = xml.parse(
             response.body,
-            force_list=self.force_list,
+            force_list=self._parse_lists,
             status_code=response.status_code,
             content_type=response.content_type,
             operation=self.action,
@@ -711,7 +729,7 @@ class Operation:
         )
         return self.validate(doc, response)
 
-    async def aparse(self, response: MWSResponse) -> Any:
+    async def aparse(self, response: MWSResponse) -> R:
         """:meth:`parse` for the event loop: a body above :data:`OFF_LOOP_BYTES` is parsed and validated in
         a worker thread, with the pure-Python parser fed in pieces (xmltodict-rs holds the GIL for a whole
         parse), pausing about every millisecond (:func:`mws_async.xml.paced`) so the loop keeps running;
@@ -721,7 +739,7 @@ class Operation:
             return self.parse(response)
         return await asyncio.to_thread(self._parse_paced, response)
 
-    def _parse_paced(self, response: MWSResponse) -> Any:
+    def _parse_paced(self, response: MWSResponse) -> R:
         with xml.paced():  # pauses that let the loop's thread take the GIL at once
             return self.parse(response, parser=OFF_LOOP_PARSER)
 
@@ -751,11 +769,12 @@ class Operation:
             )
         return root
 
-    def validate(self, doc: Mapping[str, Any], response: MWSResponse) -> Any:
+    def validate(self, doc: Mapping[str, Any], response: MWSResponse) -> R:
+        """The result model of a parsed document (``{Action}Response`` root, or the ``alternate`` reading)."""
         if self.alternate is not None and f"{self.action}Response" not in doc:
-            result = self.alternate(doc)
-            if result is not None:
-                return result
+            alternate = self.alternate(doc)
+            if alternate is not None:
+                return cast("R", alternate)
         root = self.envelope(doc, response)
         payload = root.get(self.result_key or f"{self.action}Result")
         if self.many:
@@ -781,7 +800,8 @@ class Operation:
                 f"response could not be read into the {self.action} model ({type(exc).__name__}: {exc})",
             ) from None
         request_id = response.request_id
-        for item in result if self.many else (result,):
+        items: Iterable[Any] = cast("list[Any]", result) if self.many else (result,)
+        for item in items:
             if isinstance(item, BaseModel) and "request_id" in type(item).model_fields:
                 item.request_id = request_id  # type: ignore[attr-defined]
         return result

@@ -45,7 +45,7 @@ class Paginator(Generic[R]):
     def __init__(
         self,
         client: MWSClient,
-        operation: Operation,
+        operation: Operation[Any],
         args: Mapping[str, Any],
         *,
         next_token: str | None = None,

@@ -37,21 +37,40 @@ SIGNATURE_METHODS: Final[Mapping[str, str]] = {"HmacSHA256": "sha256", "HmacSHA1
 
 # RFC 3986 unreserved set: quote() with safe="~" leaves exactly A-Z a-z 0-9 - _ . ~ and uses uppercase hex.
 _SAFE: Final = "-_.~"
+# ASCII text is encoded in one str.translate pass (":" -> "%3A"); other text goes through quote().
+_ASCII_ESCAPES: Final = {c: f"%{c:02X}" for c in range(128) if not (chr(c).isalnum() or chr(c) in _SAFE)}
+# Parameter names repeat from call to call (a few dozen per operation): each is encoded once, with its
+# "=". Values are never kept (MWSAuthToken is one of them).
+_NAMES: dict[str, str] = {}
+_NAMES_KEPT: Final = 4096
 
 
 def percent_encode(value: str) -> str:
     """RFC 3986 percent-encoding of ``value``'s UTF-8 bytes (``' '`` -> ``%20``, ``'*'`` -> ``%2A``)."""
+    if value.isascii():
+        # Most values are ASCII letters and digits already (ids, MarketplaceIds): nothing to encode.
+        return str.__str__(value) if value.isalnum() else value.translate(_ASCII_ESCAPES)
     return quote(value, safe=_SAFE)
+
+
+def _name_part(name: str) -> str:
+    """``percent_encode(name) + "="``, remembered."""
+    part = _NAMES.get(name)
+    if part is None:
+        part = percent_encode(name) + "="
+        if len(_NAMES) >= _NAMES_KEPT:  # a caller inventing names: keep the memory bounded
+            _NAMES.clear()
+        _NAMES[name] = part
+    return part
 
 
 def canonical_query(params: Mapping[str, str] | Iterable[tuple[str, str]]) -> str:
     """The canonical query string: ``name=value`` pairs, ``Signature`` left out, sorted by the byte order
-    of the raw UTF-8 names (as the official PHP client's ``uksort(strcmp)``), then percent-encoded."""
+    of the raw UTF-8 names (as the official PHP client's ``uksort(strcmp)``), then percent-encoded.
+
+    UTF-8 keeps code point order, so sorting the names as ``str`` gives their byte order."""
     items = params.items() if isinstance(params, Mapping) else params
-    ordered = sorted(
-        ((k, v) for k, v in items if k != "Signature"), key=lambda kv: (kv[0].encode(), kv[1].encode())
-    )
-    return "&".join(f"{percent_encode(k)}={percent_encode(v)}" for k, v in ordered)
+    return "&".join([_name_part(k) + percent_encode(v) for k, v in sorted(items) if k != "Signature"])
 
 
 def string_to_sign(method: str, host: str, path: str, params: Mapping[str, str]) -> str:

@@ -14,6 +14,7 @@ import inspect
 import ipaddress
 import logging
 import time
+import urllib.request
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -45,7 +46,13 @@ from mws_async.errors import (
     UnexpectedResponseError,
     error_class_for,
 )
-from mws_async.http import EXCHANGE_ERRORS, BodyTooLarge, make_http_client, read_limited
+from mws_async.http import (
+    EXCHANGE_ERRORS,
+    BodyTooLarge,
+    make_http_client,
+    make_http_transport,
+    read_limited,
+)
 from mws_async.logs import install_redaction
 from mws_async.retry import RetryPolicy
 from mws_async.signing import SignatureMethod, canonical_query, format_timestamp, percent_encode, signature
@@ -67,6 +74,8 @@ __all__ = [
 ]
 
 logger = logging.getLogger("mws_async.requests")
+_HTTPX_LOG = logging.getLogger("httpx")
+_FORM: Final = "application/x-www-form-urlencoded; charset=utf-8"
 install_redaction()
 
 MAX_CLOCK_SKEW: Final = 24 * 3600.0
@@ -370,7 +379,22 @@ class Transport:
         self.min_download_rate = min_download_rate
         self.max_wait = max_wait
         self._own_client = http_client is None
-        self._http = http_client or make_http_client(timeout)
+        self._direct: httpx.AsyncBaseTransport | None = None
+        if http_client is None:
+            direct = make_http_transport()
+            self._http = make_http_client(timeout, transport=direct)
+            # The client is ours, without hooks, auth or redirects: requests go straight to its transport
+            # (see _send), unless environment proxies mount other transports for some URLs.
+            self._direct = None if urllib.request.getproxies() else direct
+        else:
+            self._http = http_client
+        # What build_request would merge into every form POST: the client's headers, then ours.
+        form_headers = httpx.Headers(self._http.headers)
+        form_headers.update({"User-Agent": user_agent, "Content-Type": _FORM})
+        self._form_headers = form_headers.raw
+        self._extensions = {"timeout": self._http.timeout.as_dict()}
+        self._cookies = False
+        """Whether a server set a cookie in the own client (requests then carry it: built by httpx)."""
         port = self.base_url.port
         self._host_line = self.base_url.host.lower() + (f":{port}" if port else "")
         self._prefix = str(self.base_url).rstrip("/")
@@ -427,10 +451,17 @@ class Transport:
         url = self._urls.get(request.section.path)
         if url is None:  # parse each section's URL once, not on every request
             url = self._urls[request.section.path] = httpx.URL(self._prefix + request.section.path)
-        headers = {"User-Agent": self.user_agent}
         if request.body is None:
-            headers["Content-Type"] = "application/x-www-form-urlencoded; charset=utf-8"
-            return self._http.build_request("POST", url, content=signed.encode("ascii"), headers=headers)
+            form = signed.encode("ascii")
+            if self._direct is not None and not self._cookies:
+                # The same request build_request makes (headers in the same order, then Host and
+                # Content-Length), without merging the client's headers, cookies and timeout each time.
+                return httpx.Request(
+                    "POST", url, content=form, headers=self._form_headers, extensions=self._extensions
+                )
+            headers = {"User-Agent": self.user_agent, "Content-Type": _FORM}
+            return self._http.build_request("POST", url, content=form, headers=headers)
+        headers = {"User-Agent": self.user_agent}
         # Operations with a payload (SubmitFeed): every parameter, Signature included, in the query string.
         headers["Content-Type"] = request.content_type or "application/octet-stream"
         body = request.body
@@ -635,6 +666,28 @@ class Transport:
                 pause,
             )
 
+    async def _send(self, request: httpx.Request) -> httpx.Response:
+        """``AsyncClient.send(request, stream=True)``; on the own client, straight to its transport.
+
+        The own client has no event hooks or auth and follows no redirects, so what ``send`` adds there is
+        bookkeeping: it is done here when it matters (a Set-Cookie is kept in the client's jar, and
+        requests then carry it; an httpx error names its request), and httpx's own INFO log line is kept
+        by taking its path while that logger is on.
+        """
+        direct = self._direct
+        if direct is None or self._http.is_closed or _HTTPX_LOG.isEnabledFor(logging.INFO):
+            return await self._http.send(request, stream=True)
+        try:
+            response = await direct.handle_async_request(request)
+        except httpx.RequestError as exc:
+            exc.request = request
+            raise
+        response.request = request
+        if "set-cookie" in response.headers:
+            self._http.cookies.extract_cookies(response)
+            self._cookies = True
+        return response
+
     async def _parse(
         self, request: MWSRequest, response: MWSResponse, parse: Callable[[MWSResponse], Any]
     ) -> Any:
@@ -669,9 +722,9 @@ class Transport:
         failure: BaseException | None = None
         keep_open = False
         try:
-            limit = self.timeout if time_left is None else min(self.timeout, time_left)
-            async with asyncio.timeout(limit):
-                response = await self._http.send(built, stream=True)
+            within = self.timeout if time_left is None else min(self.timeout, time_left)
+            async with asyncio.timeout(within):
+                response = await self._send(built)
                 keep_open = stream and response.status_code == 200
                 if not keep_open:
                     limit = self.max_response_bytes if response.is_success else _ERROR_BODY_LIMIT

@@ -176,7 +176,9 @@ def paced() -> Iterator[None]:
     """Mark the current worker thread: parsing (:func:`parse`) and model validation in it pause for
     0.1 ms about every millisecond, so that an event loop's thread waiting for the GIL takes it at once
     instead of after the interpreter's 5 ms switch interval (each of the loop's I/O calls gives the GIL
-    up, so without pauses a busy loop waits that long again and again)."""
+    up, so without pauses a busy loop waits that long again and again). Whole-body scans (tag count,
+    DOCTYPE search, namespace stripping, the reference path's detectors) run over ~256 KB slices there,
+    with pauses between, instead of one C call over the whole body."""
     _paced.on = True
     _paced.last = time.perf_counter()
     with _paced_lock:
@@ -197,6 +199,32 @@ def pause() -> None:
         if now - _paced.last >= 0.001:
             time.sleep(0.0001)
             _paced.last = time.perf_counter()
+
+
+_SLICE: Final = 256 * 1024  # bytes scanned by one C call between pauses in a paced thread (~1 ms)
+
+
+def _is_paced() -> bool:
+    return bool(_paced_threads[0]) and bool(getattr(_paced, "on", False))
+
+
+def _cut(data: bytes, before: bytes) -> list[bytes]:
+    """``[data]``, or in a paced thread ``data`` in slices of about 256 KB, each cut right before a
+    ``before`` byte: a pattern that starts with that byte, or does not contain it, lies within one slice.
+
+    A whole-body scan (count, search, replace, translate) is one C call holding the GIL; 5 MB takes tens
+    of milliseconds, so a paced thread scans the slices one by one with :func:`pause` between them."""
+    if len(data) <= _SLICE or not _is_paced():
+        return [data]
+    pieces: list[bytes] = []
+    start = 0
+    while start < len(data):
+        cut = data.find(before, start + _SLICE)
+        end = len(data) if cut < 0 else cut
+        pieces.append(data[start:end])
+        start = end
+        pause()
+    return pieces
 
 
 def _pieces(data: bytes) -> Any:
@@ -331,11 +359,22 @@ def _strip(data: bytes, *, tags_only: bool) -> bytes:
         parts.append(data[last:])
         data = b"".join(parts)
     prefixes.discard(b"xml")
+    if not prefixes:
+        return data
+    # Slices start at a "<": every "<p:" and "</p:" lies within one, and so does any "p:".
+    pieces = _cut(data, b"<")
     for prefix in prefixes:
-        data = data.replace(b"<" + prefix + b":", b"<").replace(b"</" + prefix + b":", b"</")
-        if prefix + b":" in data:
+        opening, closing = b"<" + prefix + b":", b"</" + prefix + b":"
+        pieces = [_paused(piece.replace(opening, b"<").replace(closing, b"</")) for piece in pieces]
+        if any(prefix + b":" in piece for piece in pieces):
             return _strip_careful(original)  # a prefixed attribute (or such text): rewrite tag by tag
-    return data
+    return pieces[0] if len(pieces) == 1 else b"".join(pieces)
+
+
+def _paused(piece: bytes) -> bytes:
+    """``piece``, after a :func:`pause` (nothing outside a paced thread)."""
+    pause()
+    return piece
 
 
 def _strip_careful(data: bytes) -> bytes:
@@ -479,7 +518,7 @@ def _parse(
     text, declaration_end = _utf8(data, unexpected)
     limit = _max_tags[0] if max_tags is None else max_tags
     if len(text) > limit:  # cheap: a body shorter than the limit cannot have more tags than that
-        tags = text.count(b"<")
+        tags = sum(piece.count(b"<") for piece in _cut(text, b"<"))
         if tags > limit:
             raise unexpected(
                 f"body has {tags:,} tags, over the limit of {limit:,} tags for one XML response (the largest "
@@ -495,7 +534,7 @@ def _parse(
         raw = _fast(name, text, force_list)
         if raw is not None:
             return raw
-    if _DTD.search(text):
+    if any(_DTD.search(piece) for piece in _cut(text, b"<")):  # "<!DOCTYPE": within one slice
         raise unexpected("XML with a DOCTYPE or ENTITY declaration was refused (entities are never expanded)")
     try:
         raw = _reference(strip_namespaces(text), declaration_end, force_list)
@@ -556,7 +595,7 @@ def _reference(text: bytes, start: int, force_list: Collection[str]) -> Any:
     into spaces; the detectors below are cheap next to the parse, so plain bodies pay nothing extra."""
     if b"\r" in text:  # XML line-end handling, done before the attribute rewrite below sees the body
         text = text.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
-    skeleton = text.translate(None, _SKELETON_DROP)
+    skeleton = b"".join([piece.translate(None, _SKELETON_DROP) for piece in _cut(text, b"<")])
     bare = skeleton.translate(None, b"\t\n")
     tidy = bare.count(b"<>") * 2 == len(bare)  # "<" and ">" only around tags
     if not tidy or b"<\t" in skeleton or b"<\n" in skeleton:
@@ -578,7 +617,7 @@ def _text_before_child(text: bytes, start: int) -> bool:
     """Whether some text (not whitespace) comes right before a start tag (from ``start``, past the XML
     declaration): only then can an element hold two text nodes (``<R>a <B/> c</R>``). Every "<" must open
     an end tag, or a start tag right after a ">" (or at the start)."""
-    classes = text[start:].translate(_CLASSES, b" \t\n")
+    classes = b"".join([piece.translate(_CLASSES, b" \t\n") for piece in _cut(text[start:], b"<")])
     starts = classes.count(b"><a") + (classes[:2] == b"<a")
     return classes.count(b"<") != starts + classes.count(b"</a")
 
@@ -586,9 +625,9 @@ def _text_before_child(text: bytes, start: int) -> bool:
 def _space_at_text_edge(text: bytes) -> bool:
     """Whether non-ASCII whitespace touches a tag (modulo XML whitespace): a text node starting or ending
     with it, which expat's strip removes and the fast backend keeps."""
-    return (
-        _TEXT_STARTS_WITH_SPACE.search(text) is not None
-        or _TEXT_ENDS_WITH_SPACE.search(text[::-1]) is not None
+    # Each match runs from a ">" (or, reversed, a "<") over spaces only: within one slice cut before it.
+    return any(_TEXT_STARTS_WITH_SPACE.search(piece) for piece in _cut(text, b">")) or any(
+        _TEXT_ENDS_WITH_SPACE.search(piece) for piece in _cut(text[::-1], b"<")
     )
 
 

@@ -233,3 +233,42 @@ async def test_the_worker_thread_pauses_for_the_loop_while_parsing_and_validatin
     assert pauses
     assert threading.get_ident() not in pauses
     assert result == LMP.parse(_response(body))
+
+
+# -- lenient_lists: answers parsed without force_list where the models read either shape (issue 16) -------
+
+LENIENT = sorted((op for op in OPERATIONS.values() if op.lenient_lists), key=lambda op: op.action)
+
+
+def test_products_answers_are_parsed_without_force_list(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[object] = []
+    real = xml.parse
+
+    def spy(data: bytes, **kwargs: Any) -> Any:
+        seen.append(kwargs.get("force_list"))
+        return real(data, **kwargs)
+
+    monkeypatch.setattr(xml, "parse", spy)
+    body = (FIXTURES / "Products" / "GetMatchingProductForId__mwsdocs__1.xml").read_bytes()
+    OPERATIONS["GetMatchingProductForId"].parse(_response(body))
+    assert seen == [frozenset()]
+
+
+@pytest.mark.parametrize("op", LENIENT, ids=lambda op: op.action)
+@pytest.mark.parametrize("parser", ["xmltodict-rs", "xmltodict"])
+def test_every_fixture_of_a_lenient_operation_gives_the_same_models_with_and_without_force_list(
+    op: Operation, parser: str
+) -> None:
+    fixtures = sorted((FIXTURES / "Products").glob(f"{op.action}__*.xml"))
+    for path in fixtures:
+        body = path.read_bytes()
+        response = _response(body)
+        try:
+            forced: object = op.validate(xml.parse(body, force_list=op.force_list, parser=parser), response)
+        except MWSError as exc:
+            forced = type(exc)
+        try:
+            lenient: object = op.parse(response, parser=parser)
+        except MWSError as exc:
+            lenient = type(exc)
+        assert lenient == forced, path.name

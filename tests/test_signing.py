@@ -6,7 +6,7 @@ import base64
 import hashlib
 import hmac
 import string
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 import pytest
 from hypothesis import given
@@ -170,3 +170,21 @@ def test_timestamps_are_iso_8601_utc_with_milliseconds() -> None:
     moment = datetime(2013, 9, 5, 20, 12, 21, 687000, tzinfo=timezone(timedelta(hours=2)))
     assert format_timestamp(moment) == "2013-09-05T18:12:21.687Z"
     assert format_timestamp().endswith("Z")
+
+
+@given(st.text())
+def test_percent_encode_gives_exactly_what_urllib_quote_gives(value: str) -> None:
+    # The fast paths (letters and digits as they are, ASCII by table) must not change a single byte.
+    assert percent_encode(value) == quote(value, safe="-_.~")
+
+
+@given(st.lists(st.text(min_size=1), min_size=2, max_size=6, unique=True))
+def test_names_sort_by_their_utf8_bytes_whatever_the_script(names: list[str]) -> None:
+    query = canonical_query({name: "v" for name in names})
+    decoded = [unquote(pair.split("=", 1)[0]) for pair in query.split("&")]
+    assert decoded == sorted(names, key=lambda n: n.encode())
+
+
+def test_a_memoized_name_is_encoded_the_same_every_time() -> None:
+    first = canonical_query({"Query/Name": "a b", "Id.1": "x"})
+    assert canonical_query({"Query/Name": "a b", "Id.1": "x"}) == first == "Id.1=x&Query%2FName=a%20b"

@@ -479,3 +479,86 @@ def test_a_paced_thread_pauses_between_pieces_and_reads_the_same(monkeypatch: py
     thread.join()
     assert results == [expected]
     assert len(slept) >= len(body) // (16 * 1024)
+
+
+# -- whole-body scans in slices in a paced thread (issue 16: loop lag) ------------------------------------
+
+_NS_ITEM = (
+    b'<Products xmlns="urn:p" xmlns:ns2="urn:d"><Product><ns2:ItemAttributes xml:lang="en-US">'
+    b"<ns2:Title>A title &amp; more</ns2:Title><ns2:Feature>one</ns2:Feature><ns2:Feature>two</ns2:Feature>"
+    b"</ns2:ItemAttributes></Product></Products>"
+)
+
+
+def _big_namespaced_body(items: int = 4000) -> bytes:
+    return b'<?xml version="1.0"?>\n<R xmlns="urn:r">' + _NS_ITEM * items + b"</R>"
+
+
+def _paced_run(function: Any) -> Any:
+    """``function()`` in a worker thread marked by :func:`xml.paced`; its result or its exception."""
+    outcome: list[Any] = []
+
+    def worker() -> None:
+        with xml.paced():
+            try:
+                outcome.append(function())
+            except Exception as exc:  # handed back to the test
+                outcome.append(exc)
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    thread.join()
+    return outcome[0]
+
+
+def test_a_paced_thread_scans_a_big_body_in_slices_that_start_at_a_tag(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    body = _big_namespaced_body()
+    assert xml._cut(body, b"<") == [body]  # outside a paced thread: one piece, one scan
+    monkeypatch.setattr(time, "sleep", lambda seconds: None)
+    pieces = _paced_run(lambda: xml._cut(body, b"<"))
+    assert len(pieces) >= len(body) // xml._SLICE
+    assert b"".join(pieces) == body
+    assert all(piece.startswith(b"<") for piece in pieces[1:])
+    assert max(map(len, pieces)) < xml._SLICE + len(_NS_ITEM)
+
+
+def test_a_big_namespaced_body_reads_the_same_in_a_paced_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    body = _big_namespaced_body()
+    expected = xml.parse(body, force_list={"Feature"}, parser="xmltodict")
+    assert "ItemAttributes" in expected["R"]["Products"][0]["Product"]  # the prefix is gone
+    monkeypatch.setattr(time, "sleep", lambda seconds: None)
+    assert _paced_run(lambda: xml.parse(body, force_list={"Feature"}, parser="xmltodict")) == expected
+    assert xml.strip_namespaces(body) == _paced_run(lambda: xml.strip_namespaces(body))
+
+
+def test_a_doctype_deep_in_a_big_body_is_refused_in_a_paced_thread_too(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    body = _big_namespaced_body().replace(b"</R>", b'<!DOCTYPE x [<!ENTITY e "e">]></R>')
+    monkeypatch.setattr(time, "sleep", lambda seconds: None)
+    outcome = _paced_run(lambda: xml.parse(body, parser="xmltodict"))
+    assert isinstance(outcome, UnexpectedResponseError)
+    assert "DOCTYPE" in str(outcome)
+
+
+def test_the_tag_limit_counts_every_slice_in_a_paced_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    body = _big_namespaced_body()
+    tags = body.count(b"<")
+    monkeypatch.setattr(time, "sleep", lambda seconds: None)
+    outcome = _paced_run(lambda: xml.parse(body, max_tags=tags - 1, parser="xmltodict"))
+    assert isinstance(outcome, UnexpectedResponseError)
+    assert f"{tags:,} tags" in str(outcome)
+    assert isinstance(_paced_run(lambda: xml.parse(body, max_tags=tags, parser="xmltodict")), dict)
+
+
+def test_non_ascii_spaces_at_text_edges_are_found_in_any_slice_when_paced(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    filler = "<A>plain text é</A>".encode() * 30000
+    for edge in ("<B>\u3000x</B>", "<B>x\u3000</B>"):
+        body = b"<R>" + filler + edge.encode() + filler + b"</R>"
+        monkeypatch.setattr(time, "sleep", lambda seconds: None)
+        assert _paced_run(lambda body=body: xml._space_at_text_edge(body)) is True
+    assert _paced_run(lambda: xml._space_at_text_edge(b"<R>" + filler + b"</R>")) is False

@@ -14,12 +14,13 @@ from mws_async.errors import (
     UnexpectedResponseError,
 )
 from mws_async.marketplaces import Marketplace
-from mws_async.operations import Operation, Pagination, Param
+from mws_async.operations import Operation, Pagination, Param, R
 from mws_async.pagination import Paginator
 from mws_async.transport import Section, check_before_retrying
 
 if TYPE_CHECKING:
     from mws_async.client import MWSClient
+    from mws_async.models.common import ServiceStatus
 
 __all__ = [
     "SectionClient",
@@ -34,7 +35,7 @@ __all__ = [
 T = TypeVar("T")
 
 
-def answered(value: T | None, operation: Operation, what: str) -> T:
+def answered(value: T | None, operation: Operation[Any], what: str) -> T:
     """``value``, a part MWS always puts in a successful answer to ``operation``.
 
     Its absence is a broken answer: after a non-idempotent call (SubmitFeed, RequestReport) MWS may have
@@ -53,7 +54,7 @@ def answered(value: T | None, operation: Operation, what: str) -> T:
     )
 
 
-def as_list(values: Any, operation: Operation, name: str) -> Any:
+def as_list(values: Any, operation: Operation[Any], name: str) -> Any:
     """An iterable argument read once into a list (a listing may send its filters again, e.g. to recover
     from a corrupted NextToken). None, a string, a mapping or a non-iterable is passed through unchanged:
     the operation refuses it with a typed error naming the parameter. An iterable that fails while being
@@ -110,14 +111,14 @@ class SectionClient:
             )
         return [_resolve_marketplace(m) for m in marketplaces]
 
-    async def _call(self, operation: Operation, **args: Any) -> Any:
+    async def _call(self, operation: Operation[R], **args: Any) -> R:
         return await self._client.call(
             operation, {k: v for k, v in args.items() if v is not None}, credentials=self._credentials
         )
 
     def _paginate(
         self,
-        operation: Operation,
+        operation: Operation[Any],
         *,
         next_token: str | None = None,
         follow: bool = False,
@@ -139,22 +140,22 @@ def paginated(
     section: Section,
     action: str,
     params: tuple[Param, ...],
-    result: Any,
+    result: type[R],
     *,
     mode: Literal["next_token", "has_next", "more_results"],
     natural_id: Callable[[Any], str | None] | None,
     force_list: frozenset[str],
     checks: tuple[Callable[[Mapping[str, Any]], list[str]], ...] = (),
-) -> tuple[Operation, Operation]:
+) -> tuple[Operation[R], Operation[R]]:
     """An operation and its ``{action}ByNextToken`` twin (which takes only ``NextToken``)."""
-    twin = Operation(
+    twin: Operation[R] = Operation(
         section,
         f"{action}ByNextToken",
         (Param("next_token", "NextToken", required=True),),
         result,
         force_list=force_list,
     )
-    first = Operation(
+    first: Operation[R] = Operation(
         section,
         action,
         params,
@@ -166,7 +167,7 @@ def paginated(
     return first, twin
 
 
-def service_status(section: Section) -> Operation:
+def service_status(section: Section) -> Operation[ServiceStatus]:
     """GetServiceStatus of a section."""
     from mws_async.models.common import ServiceStatus
 

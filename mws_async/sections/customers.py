@@ -40,7 +40,7 @@ LIST_CUSTOMERS, LIST_CUSTOMERS_BY_NEXT_TOKEN = paginated(
     natural_id=lambda customer: customer.customer_id,
     force_list=CUSTOMERS_FORCE_LIST,
 )
-GET_CUSTOMERS_FOR_CUSTOMER_ID: Final = Operation(
+GET_CUSTOMERS_FOR_CUSTOMER_ID: Final[Operation[GetCustomersForCustomerIdResult]] = Operation(
     CUSTOMERS,
     "GetCustomersForCustomerId",
     (
@@ -92,4 +92,4 @@ class CustomersSection(SectionClient):
 
     async def get_service_status(self) -> ServiceStatus:
         """GetServiceStatus of the Customer Information section."""
-        return await self._call(GET_SERVICE_STATUS)  # type: ignore[no-any-return]
+        return await self._call(GET_SERVICE_STATUS)

@@ -47,7 +47,7 @@ _STATUSES = Param("statuses", "FeedProcessingStatusList.Status", "list", choices
 _FROM = Param("submitted_from", "SubmittedFromDate", "datetime")
 _TO = Param("submitted_to", "SubmittedToDate", "datetime", after="submitted_from")
 
-SUBMIT_FEED: Final = Operation(
+SUBMIT_FEED: Final[Operation[SubmitFeedResult]] = Operation(
     FEEDS,
     "SubmitFeed",
     (
@@ -69,14 +69,14 @@ GET_FEED_SUBMISSION_LIST, GET_FEED_SUBMISSION_LIST_BY_NEXT_TOKEN = paginated(
     natural_id=lambda info: info.feed_submission_id,
     force_list=FEEDS_FORCE_LIST,
 )
-GET_FEED_SUBMISSION_COUNT: Final = Operation(
+GET_FEED_SUBMISSION_COUNT: Final[Operation[GetFeedSubmissionCountResult]] = Operation(
     FEEDS,
     "GetFeedSubmissionCount",
     (_TYPES, _STATUSES, _FROM, _TO),
     GetFeedSubmissionCountResult,
     force_list=FEEDS_FORCE_LIST,
 )
-CANCEL_FEED_SUBMISSIONS: Final = Operation(
+CANCEL_FEED_SUBMISSIONS: Final[Operation[CancelFeedSubmissionsResult]] = Operation(
     FEEDS,
     "CancelFeedSubmissions",
     (_IDS, _TYPES, _FROM, _TO),
@@ -84,7 +84,7 @@ CANCEL_FEED_SUBMISSIONS: Final = Operation(
     idempotent=False,
     force_list=FEEDS_FORCE_LIST,
 )
-GET_FEED_SUBMISSION_RESULT: Final = Operation(
+GET_FEED_SUBMISSION_RESULT: Final[Operation[None]] = Operation(
     FEEDS,
     "GetFeedSubmissionResult",
     (Param("feed_submission_id", "FeedSubmissionId", required=True),),
@@ -202,7 +202,7 @@ class FeedsSection(SectionClient):
         submitted_to: datetime | None = None,
     ) -> CancelFeedSubmissionsResult:
         """CancelFeedSubmissions (only feeds not yet started can be cancelled)."""
-        return await self._call(  # type: ignore[no-any-return]
+        return await self._call(
             CANCEL_FEED_SUBMISSIONS,
             feed_submission_ids=as_list(feed_submission_ids, CANCEL_FEED_SUBMISSIONS, "feed_submission_ids"),
             feed_types=as_list(feed_types, CANCEL_FEED_SUBMISSIONS, "feed_types"),

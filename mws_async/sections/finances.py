@@ -108,4 +108,4 @@ class FinancesSection(SectionClient):
 
     async def get_service_status(self) -> ServiceStatus:
         """GetServiceStatus of the Finances section."""
-        return await self._call(GET_SERVICE_STATUS)  # type: ignore[no-any-return]
+        return await self._call(GET_SERVICE_STATUS)

@@ -63,4 +63,4 @@ class InventorySection(SectionClient):
 
     async def get_service_status(self) -> ServiceStatus:
         """GetServiceStatus of the FulfillmentInventory section."""
-        return await self._call(GET_SERVICE_STATUS)  # type: ignore[no-any-return]
+        return await self._call(GET_SERVICE_STATUS)

@@ -113,7 +113,7 @@ LIST_ORDERS, LIST_ORDERS_BY_NEXT_TOKEN = paginated(
         not_together("seller_order_id", *_EXCLUSIVE_WITH_BUYER),
     ),
 )
-GET_ORDER: Final = Operation(
+GET_ORDER: Final[Operation[GetOrderResult]] = Operation(
     ORDERS,
     "GetOrder",
     (
@@ -195,4 +195,4 @@ class OrdersSection(SectionClient):
 
     async def get_service_status(self) -> ServiceStatus:
         """GetServiceStatus of the Orders section."""
-        return await self._call(GET_SERVICE_STATUS)  # type: ignore[no-any-return]
+        return await self._call(GET_SERVICE_STATUS)

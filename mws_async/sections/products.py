@@ -18,7 +18,7 @@ from mws_async.models.products import (
     ProductResult,
     ProductsForIdResult,
 )
-from mws_async.operations import Operation, Param
+from mws_async.operations import Operation, Param, R
 from mws_async.sections.base import SectionClient, as_list
 from mws_async.transport import Section
 
@@ -68,12 +68,29 @@ _CONDITION = Param("item_condition", "ItemCondition", choices=ITEM_CONDITIONS)
 _OFFER_CONDITION = Param("item_condition", "ItemCondition", required=True, choices=OFFER_ITEM_CONDITIONS)
 
 
-def _op(action: str, params: tuple[Param, ...], result: Any, **kwargs: Any) -> Operation:
-    return Operation(PRODUCTS, action, params, result, force_list=PRODUCTS_FORCE_LIST, **kwargs)
+# The Products models read every repeated element in either shape: answers are parsed without force_list.
+def _op(action: str, params: tuple[Param, ...], result: type[R], **kwargs: Any) -> Operation[R]:
+    return Operation(
+        PRODUCTS, action, params, result, force_list=PRODUCTS_FORCE_LIST, lenient_lists=True, **kwargs
+    )
 
 
-def _per_id(action: str, ids: Param, *extra: Param) -> Operation:
-    return _op(action, (_MARKETPLACE, ids, *extra), ProductResult, many=True, cost_param=ids.name)
+def _many(action: str, params: tuple[Param, ...], result: type[R], ids: Param) -> Operation[list[R]]:
+    """A per-id operation: one ``result`` element per requested id, the id count as the throttle cost."""
+    return Operation(
+        PRODUCTS,
+        action,
+        params,
+        result,
+        force_list=PRODUCTS_FORCE_LIST,
+        lenient_lists=True,
+        many=True,
+        cost_param=ids.name,
+    )
+
+
+def _per_id(action: str, ids: Param, *extra: Param) -> Operation[list[ProductResult]]:
+    return _many(action, (_MARKETPLACE, ids, *extra), ProductResult, ids)
 
 
 LIST_MATCHING_PRODUCTS: Final = _op(
@@ -85,16 +102,16 @@ GET_MATCHING_PRODUCT: Final = _per_id(
     "GetMatchingProduct",
     Param("asins", "ASINList.ASIN", "list", required=True, max_items=10, id_type="ASIN"),
 )
-GET_MATCHING_PRODUCT_FOR_ID: Final = _op(
+_FOR_ID_IDS = Param("ids", "IdList.Id", "list", required=True, max_items=5, id_type_from="id_type")
+GET_MATCHING_PRODUCT_FOR_ID: Final = _many(
     "GetMatchingProductForId",
     (
         _MARKETPLACE,
         Param("id_type", "IdType", required=True, choices=ID_TYPES, fold_case=True),
-        Param("ids", "IdList.Id", "list", required=True, max_items=5, id_type_from="id_type"),
+        _FOR_ID_IDS,
     ),
     ProductsForIdResult,
-    many=True,
-    cost_param="ids",
+    _FOR_ID_IDS,
 )
 GET_COMPETITIVE_PRICING_FOR_SKU: Final = _per_id("GetCompetitivePricingForSKU", _SKUS)
 GET_COMPETITIVE_PRICING_FOR_ASIN: Final = _per_id("GetCompetitivePricingForASIN", _ASINS)
@@ -155,7 +172,7 @@ GET_PRODUCT_CATEGORIES_FOR_ASIN: Final = _op(
 )
 GET_SERVICE_STATUS: Final = _op("GetServiceStatus", (), ServiceStatus)
 
-OPERATIONS: Final[Mapping[str, Operation]] = {
+OPERATIONS: Final[Mapping[str, Operation[Any]]] = {
     op.action: op
     for op in (
         LIST_MATCHING_PRODUCTS,
@@ -200,7 +217,7 @@ class ProductsSection(SectionClient):
         self, query: str, *, query_context_id: str | None = None, marketplace: MarketplaceArg = None
     ) -> ListMatchingProductsResult:
         """ListMatchingProducts: up to ten products matching a search query."""
-        return await self._call(  # type: ignore[no-any-return]
+        return await self._call(
             LIST_MATCHING_PRODUCTS,
             query=query,
             query_context_id=query_context_id,
@@ -211,7 +228,7 @@ class ProductsSection(SectionClient):
         self, asins: Sequence[str], *, marketplace: MarketplaceArg = None
     ) -> list[ProductResult]:
         """GetMatchingProduct: products for up to 10 ASINs, one result per ASIN."""
-        return await self._call(  # type: ignore[no-any-return]
+        return await self._call(
             GET_MATCHING_PRODUCT, asins=asins, marketplace_id=self._marketplace_id(marketplace)
         )
 
@@ -220,7 +237,7 @@ class ProductsSection(SectionClient):
     ) -> list[ProductsForIdResult]:
         """GetMatchingProductForId: products for up to 5 ids of one type (ASIN, GCID, SellerSKU, UPC, EAN,
         ISBN, JAN), one result per id with its status and products or error."""
-        return await self._call(  # type: ignore[no-any-return]
+        return await self._call(
             GET_MATCHING_PRODUCT_FOR_ID,
             id_type=id_type,
             ids=ids,
@@ -231,7 +248,7 @@ class ProductsSection(SectionClient):
         self, seller_skus: Sequence[str], *, marketplace: MarketplaceArg = None
     ) -> list[ProductResult]:
         """GetCompetitivePricingForSKU: competitive prices for up to 20 of your SKUs."""
-        return await self._call(  # type: ignore[no-any-return]
+        return await self._call(
             GET_COMPETITIVE_PRICING_FOR_SKU,
             seller_skus=seller_skus,
             marketplace_id=self._marketplace_id(marketplace),
@@ -241,7 +258,7 @@ class ProductsSection(SectionClient):
         self, asins: Sequence[str], *, marketplace: MarketplaceArg = None
     ) -> list[ProductResult]:
         """GetCompetitivePricingForASIN: competitive prices for up to 20 ASINs."""
-        return await self._call(  # type: ignore[no-any-return]
+        return await self._call(
             GET_COMPETITIVE_PRICING_FOR_ASIN, asins=asins, marketplace_id=self._marketplace_id(marketplace)
         )
 
@@ -254,7 +271,7 @@ class ProductsSection(SectionClient):
         marketplace: MarketplaceArg = None,
     ) -> list[ProductResult]:
         """GetLowestOfferListingsForSKU: lowest offer listings for up to 20 of your SKUs."""
-        return await self._call(  # type: ignore[no-any-return]
+        return await self._call(
             GET_LOWEST_OFFER_LISTINGS_FOR_SKU,
             seller_skus=seller_skus,
             item_condition=item_condition,
@@ -271,7 +288,7 @@ class ProductsSection(SectionClient):
         marketplace: MarketplaceArg = None,
     ) -> list[ProductResult]:
         """GetLowestOfferListingsForASIN: lowest offer listings for up to 20 ASINs."""
-        return await self._call(  # type: ignore[no-any-return]
+        return await self._call(
             GET_LOWEST_OFFER_LISTINGS_FOR_ASIN,
             asins=asins,
             item_condition=item_condition,
@@ -283,7 +300,7 @@ class ProductsSection(SectionClient):
         self, seller_sku: str, item_condition: OfferItemCondition, *, marketplace: MarketplaceArg = None
     ) -> LowestPricedOffersResult:
         """GetLowestPricedOffersForSKU: the lowest 20 offers and a summary for one of your SKUs."""
-        return await self._call(  # type: ignore[no-any-return]
+        return await self._call(
             GET_LOWEST_PRICED_OFFERS_FOR_SKU,
             seller_sku=seller_sku,
             item_condition=item_condition,
@@ -294,7 +311,7 @@ class ProductsSection(SectionClient):
         self, asin: str, item_condition: OfferItemCondition, *, marketplace: MarketplaceArg = None
     ) -> LowestPricedOffersResult:
         """GetLowestPricedOffersForASIN: the lowest 20 offers and a summary for one ASIN."""
-        return await self._call(  # type: ignore[no-any-return]
+        return await self._call(
             GET_LOWEST_PRICED_OFFERS_FOR_ASIN,
             asin=asin,
             item_condition=item_condition,
@@ -309,7 +326,7 @@ class ProductsSection(SectionClient):
         {"ListingPrice": {"Amount": Decimal("30.00"), "CurrencyCode": "USD"}}}``.
         """
         listed = as_list(requests, GET_MY_FEES_ESTIMATE, "requests")
-        return await self._call(GET_MY_FEES_ESTIMATE, requests=listed)  # type: ignore[no-any-return]
+        return await self._call(GET_MY_FEES_ESTIMATE, requests=listed)
 
     async def get_my_price_for_sku(
         self,
@@ -319,7 +336,7 @@ class ProductsSection(SectionClient):
         marketplace: MarketplaceArg = None,
     ) -> list[ProductResult]:
         """GetMyPriceForSKU: your own offers' prices for up to 20 SKUs."""
-        return await self._call(  # type: ignore[no-any-return]
+        return await self._call(
             GET_MY_PRICE_FOR_SKU,
             seller_skus=seller_skus,
             item_condition=item_condition,
@@ -334,7 +351,7 @@ class ProductsSection(SectionClient):
         marketplace: MarketplaceArg = None,
     ) -> list[ProductResult]:
         """GetMyPriceForASIN: your own offers' prices for up to 20 ASINs."""
-        return await self._call(  # type: ignore[no-any-return]
+        return await self._call(
             GET_MY_PRICE_FOR_ASIN,
             asins=asins,
             item_condition=item_condition,
@@ -345,7 +362,7 @@ class ProductsSection(SectionClient):
         self, seller_sku: str, *, marketplace: MarketplaceArg = None
     ) -> ProductCategoriesResult:
         """GetProductCategoriesForSKU: browse categories (with parent chains) of one of your SKUs."""
-        return await self._call(  # type: ignore[no-any-return]
+        return await self._call(
             GET_PRODUCT_CATEGORIES_FOR_SKU,
             seller_sku=seller_sku,
             marketplace_id=self._marketplace_id(marketplace),
@@ -355,13 +372,13 @@ class ProductsSection(SectionClient):
         self, asin: str, *, marketplace: MarketplaceArg = None
     ) -> ProductCategoriesResult:
         """GetProductCategoriesForASIN: browse categories (with parent chains) of one ASIN."""
-        return await self._call(  # type: ignore[no-any-return]
+        return await self._call(
             GET_PRODUCT_CATEGORIES_FOR_ASIN, asin=asin, marketplace_id=self._marketplace_id(marketplace)
         )
 
     async def get_service_status(self) -> ServiceStatus:
         """GetServiceStatus of the Products section (GREEN, YELLOW, RED)."""
-        return await self._call(GET_SERVICE_STATUS)  # type: ignore[no-any-return]
+        return await self._call(GET_SERVICE_STATUS)
 
     # -- bulk helpers (see mws_async.bulk) -------------------------------------------------------------
 

@@ -113,7 +113,7 @@ _STATUSES = Param("statuses", "ReportProcessingStatusList.Status", "list", choic
 _REQUEST_IDS = Param("report_request_ids", "ReportRequestIdList.Id", "list", max_items=100)
 _MAX_COUNT = Param("max_count", "MaxCount", "int", min_value=1, max_value=100)
 
-REQUEST_REPORT: Final = Operation(
+REQUEST_REPORT: Final[Operation[RequestReportResult]] = Operation(
     REPORTS,
     "RequestReport",
     (
@@ -143,7 +143,7 @@ GET_REPORT_REQUEST_LIST, GET_REPORT_REQUEST_LIST_BY_NEXT_TOKEN = paginated(
     natural_id=lambda info: info.report_request_id,
     force_list=REPORTS_FORCE_LIST,
 )
-GET_REPORT_REQUEST_COUNT: Final = Operation(
+GET_REPORT_REQUEST_COUNT: Final[Operation[GetReportRequestCountResult]] = Operation(
     REPORTS,
     "GetReportRequestCount",
     (
@@ -155,7 +155,7 @@ GET_REPORT_REQUEST_COUNT: Final = Operation(
     GetReportRequestCountResult,
     force_list=REPORTS_FORCE_LIST,
 )
-CANCEL_REPORT_REQUESTS: Final = Operation(
+CANCEL_REPORT_REQUESTS: Final[Operation[CancelReportRequestsResult]] = Operation(
     REPORTS,
     "CancelReportRequests",
     (
@@ -185,7 +185,7 @@ GET_REPORT_LIST, GET_REPORT_LIST_BY_NEXT_TOKEN = paginated(
     natural_id=lambda info: info.report_id,
     force_list=REPORTS_FORCE_LIST,
 )
-GET_REPORT_COUNT: Final = Operation(
+GET_REPORT_COUNT: Final[Operation[GetReportCountResult]] = Operation(
     REPORTS,
     "GetReportCount",
     (
@@ -197,10 +197,10 @@ GET_REPORT_COUNT: Final = Operation(
     GetReportCountResult,
     force_list=REPORTS_FORCE_LIST,
 )
-GET_REPORT: Final = Operation(
+GET_REPORT: Final[Operation[None]] = Operation(
     REPORTS, "GetReport", (Param("report_id", "ReportId", required=True),), raw=True
 )
-MANAGE_REPORT_SCHEDULE: Final = Operation(
+MANAGE_REPORT_SCHEDULE: Final[Operation[ManageReportScheduleResult]] = Operation(
     REPORTS,
     "ManageReportSchedule",
     (
@@ -220,10 +220,10 @@ GET_REPORT_SCHEDULE_LIST, GET_REPORT_SCHEDULE_LIST_BY_NEXT_TOKEN = paginated(
     natural_id=lambda schedule: schedule.report_type,
     force_list=REPORTS_FORCE_LIST,
 )
-GET_REPORT_SCHEDULE_COUNT: Final = Operation(
+GET_REPORT_SCHEDULE_COUNT: Final[Operation[GetReportScheduleCountResult]] = Operation(
     REPORTS, "GetReportScheduleCount", (_TYPES,), GetReportScheduleCountResult, force_list=REPORTS_FORCE_LIST
 )
-UPDATE_REPORT_ACKNOWLEDGEMENTS: Final = Operation(
+UPDATE_REPORT_ACKNOWLEDGEMENTS: Final[Operation[UpdateReportAcknowledgementsResult]] = Operation(
     REPORTS,
     "UpdateReportAcknowledgements",
     (
@@ -309,7 +309,7 @@ class ReportsSection(SectionClient):
         requested_to: datetime | None = None,
     ) -> CancelReportRequestsResult:
         """CancelReportRequests (without filters it cancels every pending request, as MWS does)."""
-        return await self._call(  # type: ignore[no-any-return]
+        return await self._call(
             CANCEL_REPORT_REQUESTS,
             report_request_ids=as_list(report_request_ids, CANCEL_REPORT_REQUESTS, "report_request_ids"),
             report_types=as_list(report_types, CANCEL_REPORT_REQUESTS, "report_types"),
@@ -393,7 +393,7 @@ class ReportsSection(SectionClient):
         self, report_type: str, schedule: str, *, schedule_date: datetime | None = None
     ) -> ManageReportScheduleResult:
         """ManageReportSchedule (``_NEVER_`` deletes a schedule)."""
-        return await self._call(  # type: ignore[no-any-return]
+        return await self._call(
             MANAGE_REPORT_SCHEDULE, report_type=report_type, schedule=schedule, schedule_date=schedule_date
         )
 
@@ -419,7 +419,7 @@ class ReportsSection(SectionClient):
         self, report_ids: Sequence[str], acknowledged: bool = True
     ) -> UpdateReportAcknowledgementsResult:
         """UpdateReportAcknowledgements for up to 100 reports."""
-        return await self._call(  # type: ignore[no-any-return]
+        return await self._call(
             UPDATE_REPORT_ACKNOWLEDGEMENTS,
             report_ids=as_list(report_ids, UPDATE_REPORT_ACKNOWLEDGEMENTS, "report_ids"),
             acknowledged=acknowledged,

@@ -37,4 +37,4 @@ class SellersSection(SectionClient):
 
     async def get_service_status(self) -> ServiceStatus:
         """GetServiceStatus of the Sellers section."""
-        return await self._call(GET_SERVICE_STATUS)  # type: ignore[no-any-return]
+        return await self._call(GET_SERVICE_STATUS)
