@@ -24,9 +24,12 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Final
 
-from mws_async.errors import ClientValidationError
+from mws_async.errors import ClientValidationError, ConfigurationError, DeadlineExceededError
 
-__all__ = ["deadline", "deadline_end", "remaining"]
+__all__ = ["check_max_wait", "deadline", "deadline_end", "remaining", "start_attempt", "within"]
+
+NO_TIME_LEFT: Final = 0.001
+"""With less than this left before the deadline, an attempt is not started (it could only time out)."""
 
 _END: Final[ContextVar[float | None]] = ContextVar("mws_async_deadline_end", default=None)
 """``time.monotonic()`` value by which calls in this context must be done (None: no deadline)."""
@@ -70,3 +73,27 @@ def remaining(end: float | None) -> float | None:
     if end is None:
         return None
     return max(0.0, end - time.monotonic())
+
+
+def check_max_wait(max_wait: float | None) -> float | None:
+    """A client's ``max_wait=``: ``None`` or a positive number of seconds (else ConfigurationError)."""
+    if max_wait is not None and not max_wait > 0:
+        raise ConfigurationError(f"max_wait must be a positive number of seconds or None: {max_wait!r}")
+    return max_wait
+
+
+def start_attempt(operation: str, end: float | None, attempt: int) -> float | None:
+    """The seconds left for attempt number ``attempt`` of a call ending at ``end``; raises
+    :class:`~mws_async.errors.DeadlineExceededError` when too little is left to start it."""
+    left = remaining(end)
+    if left is not None and left <= NO_TIME_LEFT:
+        raise DeadlineExceededError(operation, 0.0, left, reason=f"attempt {attempt}")
+    return left
+
+
+def within(timeout: float, time_left: float | None) -> tuple[float, bool]:
+    """An attempt's time limit: ``timeout``, or less when the deadline is nearer; and whether the deadline
+    is what sets it (a timeout then means the call is out of time, not that the server was slow)."""
+    if time_left is not None and time_left < timeout:
+        return time_left, True
+    return timeout, False

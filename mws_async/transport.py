@@ -27,7 +27,7 @@ import tenacity
 from mws_async import telemetry as _telemetry
 from mws_async import xml
 from mws_async.credentials import Credentials
-from mws_async.deadlines import deadline_end, remaining
+from mws_async.deadlines import check_max_wait, deadline_end, remaining, start_attempt, within
 from mws_async.errors import (
     ClockSkewError,
     ConfigurationError,
@@ -80,8 +80,6 @@ install_redaction()
 
 MAX_CLOCK_SKEW: Final = 24 * 3600.0
 """A server clock further than this from ours is never adopted (a proxy's or a broken server's)."""
-_NO_TIME_LEFT: Final = 0.001
-"""With less than this left before the deadline, an attempt is not started (it could only time out)."""
 _ERROR_BODY_LIMIT: Final = 1024 * 1024
 """Error answers are small; a larger non-2xx body is refused as it is read."""
 
@@ -364,8 +362,6 @@ class Transport:
         min_download_rate: float = 16 * 1024,
         max_wait: float | None = None,
     ) -> None:
-        if max_wait is not None and not max_wait > 0:
-            raise ConfigurationError(f"max_wait must be a positive number of seconds or None: {max_wait!r}")
         self.credentials = credentials
         self.base_url = validate_base_url(base_url)
         self.throttler = throttler
@@ -377,7 +373,7 @@ class Transport:
         self.timeout = timeout
         self.max_response_bytes = max_response_bytes
         self.min_download_rate = min_download_rate
-        self.max_wait = max_wait
+        self.max_wait = check_max_wait(max_wait)
         self._own_client = http_client is None
         self._direct: httpx.AsyncBaseTransport | None = None
         if http_client is None:
@@ -569,9 +565,7 @@ class Transport:
             nonlocal attempt
             attempt += 1
             throttle_wait = 0.0
-            left = remaining(end)
-            if left is not None and left <= _NO_TIME_LEFT:
-                raise DeadlineExceededError(request.action, 0.0, left, reason=f"attempt {attempt}")
+            left = start_attempt(request.action, end, attempt)
             if spec is not None and key is not None:
                 throttle_wait = await self.throttler.acquire(key, spec, request.cost, max_wait=left)
             try:
@@ -722,15 +716,15 @@ class Transport:
         failure: BaseException | None = None
         keep_open = False
         try:
-            within = self.timeout if time_left is None else min(self.timeout, time_left)
-            async with asyncio.timeout(within):
+            seconds, by_deadline = within(self.timeout, time_left)
+            async with asyncio.timeout(seconds):
                 response = await self._send(built)
                 keep_open = stream and response.status_code == 200
                 if not keep_open:
                     limit = self.max_response_bytes if response.is_success else _ERROR_BODY_LIMIT
                     body = await read_limited(response, limit)
         except TimeoutError:
-            cut = time_left if time_left is not None and time_left < self.timeout else None
+            cut = seconds if by_deadline else None
             failure = self._timed_out(request, attempt, reached=response is not None, deadline_left=cut)
         except EXCHANGE_ERRORS as exc:
             failure = self._transport_failure(request, exc, attempt)

@@ -36,7 +36,7 @@ from pydantic import BaseModel, ValidationError
 from mws_async import telemetry as _telemetry
 from mws_async.bulk import BulkResult, BulkStats
 from mws_async.credentials import Secret
-from mws_async.deadlines import deadline_end, remaining
+from mws_async.deadlines import check_max_wait, deadline_end, remaining, start_attempt, within
 from mws_async.errors import ConfigurationError, DeadlineExceededError
 from mws_async.http import EXCHANGE_ERRORS, BodyTooLarge, fetch, make_http_client
 from mws_async.marketplaces import Marketplace, Region
@@ -83,8 +83,6 @@ ENDPOINTS: Final[Mapping[Region, str]] = {
 """SP-API regional endpoints (marketplace ids are the same as MWS's)."""
 _RATE_HEADER: Final = "x-amzn-ratelimit-limit"
 _REQUEST_ID: Final = "x-amzn-requestid"
-_NO_TIME_LEFT: Final = 0.001
-"""With less than this left before the deadline, an attempt is not started (it could only time out)."""
 
 
 def endpoint_for(marketplace: Marketplace | str) -> str:
@@ -192,9 +190,7 @@ class SPAPIClient:
         usage_plans: Mapping[str, UsagePlan] | None = None,
         max_wait: float | None = None,
     ) -> None:
-        if max_wait is not None and not max_wait > 0:
-            raise ConfigurationError(f"max_wait must be a positive number of seconds or None: {max_wait!r}")
-        self.max_wait = max_wait
+        self.max_wait = check_max_wait(max_wait)
         self.credentials = credentials
         self.marketplace = Marketplace.resolve(marketplace)
         self.base_url = validate_endpoint(base_url or endpoint_for(self.marketplace))
@@ -371,9 +367,7 @@ class SPAPIClient:
             async for try_ in retrying:
                 with try_:
                     attempt += 1
-                    left = remaining(end)
-                    if left is not None and left <= _NO_TIME_LEFT:
-                        raise DeadlineExceededError(op.name, 0.0, left, reason=f"attempt {attempt}")
+                    left = start_attempt(op.name, end, attempt)
                     waited = await self.throttler.acquire(key, self.spec_for(op.name), 1.0, max_wait=left)
                     try:
                         return await self._attempt(op, prepared, key, attempt, waited, remaining(end))
@@ -411,16 +405,17 @@ class SPAPIClient:
     ) -> SPAPIResponse:
         token = await self.auth.token()
         started = time.perf_counter()
+        seconds, by_deadline = within(self.timeout, time_left)
         failure: str | None = None
         message = ""
         too_large: SPAPIError | None = None
         try:
-            response, body = await self._send(prepared, token, time_left)
+            response, body = await self._send(prepared, token, seconds)
         except EXCHANGE_ERRORS as exc:
             failure, message = type(exc).__name__, f"request failed ({type(exc).__name__})"
         except TimeoutError:
-            if time_left is not None and time_left < self.timeout:  # cut short by the deadline: no time left
-                raise DeadlineExceededError(op.name, 0.0, time_left, reason=f"attempt {attempt}") from None
+            if by_deadline:  # cut short by the deadline: no time is left
+                raise DeadlineExceededError(op.name, 0.0, seconds, reason=f"attempt {attempt}") from None
             failure = "Timeout"
             message = f"timed out after {self.timeout:g} s (the timeout bounds each whole attempt)"
         except BodyTooLarge as exc:
@@ -458,7 +453,7 @@ class SPAPIClient:
         raise error
 
     async def _send(
-        self, prepared: PreparedRequest, token: Secret, time_left: float | None = None
+        self, prepared: PreparedRequest, token: Secret, seconds: float | None = None
     ) -> tuple[httpx.Response, bytes]:
         """Send one attempt and read its answer, bounded in time and size. The access token in clear is a
         local of this frame only (a raised error's traceback never includes it: failures surface from the
@@ -472,8 +467,8 @@ class SPAPIClient:
         request = self._http.build_request(
             prepared.method, url, params=prepared.query, json=prepared.body, headers=headers
         )
-        within = self.timeout if time_left is None else min(self.timeout, time_left)
-        return await fetch(self._http, request, within=within, limit=self.max_response_bytes)
+        limit = self.timeout if seconds is None else seconds
+        return await fetch(self._http, request, within=limit, limit=self.max_response_bytes)
 
     async def _record(
         self,
