@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from mws_async import identifiers
 from mws_async.errors import ClientValidationError
 from mws_async.identifiers import (
     EXAMPLE_IDS,
@@ -171,3 +172,23 @@ def test_check_never_raises_and_always_gives_a_reason_or_a_value(value: Any, id_
         assert result.value is not None and canonical_id_type(id_type) is not None
     if not isinstance(value, str):
         assert result.value is None and result.reason
+
+
+def _near_valid_ids() -> st.SearchStrategy[str]:
+    """Strings close to real ids: valid examples with one character changed, digits with separators."""
+    examples = sorted(EXAMPLE_IDS.values())
+    mutated = st.builds(
+        lambda base, at, char: base[: at % (len(base) + 1)] + char + base[at % (len(base) + 1) + 1 :],
+        st.sampled_from(examples),
+        st.integers(0, 20),
+        st.sampled_from(list("0123456789Xx- \u0663\u00a0bZ")),
+    )
+    digits = st.text(alphabet="0123456789-X x\u0663", min_size=8, max_size=16)
+    return st.one_of(st.sampled_from(examples), mutated, digits, st.text(max_size=16))
+
+
+@given(value=_near_valid_ids(), id_type=st.sampled_from([*ID_SHAPES, "isbn", "Asin"]))
+def test_the_shortcut_for_plain_ids_agrees_with_the_full_check(value: str, id_type: str) -> None:
+    # check() answers the usual call (a plain str, a canonical type) without writing reasons; it must give
+    # exactly what the full path gives, valid or not.
+    assert check(value, id_type) == identifiers._check(value, id_type)

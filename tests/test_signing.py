@@ -178,8 +178,9 @@ def test_percent_encode_gives_exactly_what_urllib_quote_gives(value: str) -> Non
     assert percent_encode(value) == quote(value, safe="-_.~")
 
 
-@given(st.lists(st.text(min_size=1), min_size=2, max_size=6, unique=True))
+@given(st.lists(st.text(min_size=1).filter(lambda n: n != "Signature"), min_size=2, max_size=6, unique=True))
 def test_names_sort_by_their_utf8_bytes_whatever_the_script(names: list[str]) -> None:
+    # (A parameter named "Signature" is left out of the canonical query by design, as tested above.)
     query = canonical_query({name: "v" for name in names})
     decoded = [unquote(pair.split("=", 1)[0]) for pair in query.split("&")]
     assert decoded == sorted(names, key=lambda n: n.encode())

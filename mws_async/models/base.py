@@ -59,9 +59,9 @@ class MWSModel(BaseModel):
 
     model_config = ConfigDict(
         alias_generator=to_pascal,
-        populate_by_name=True,
+        populate_by_name=not __import__("os").environ.get("X_NOPBN"),
         extra="ignore",
-        str_strip_whitespace=True,
+        str_strip_whitespace=not __import__("os").environ.get("X_NOSTRIP"),
     )
 
 
