@@ -6,9 +6,9 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, field_validator
 
-from mws_async.models.base import MWSModel, wrapped
+from mws_async.models.base import MWSModel, TextNode, wrapped
 
 __all__ = ["Money", "Quantity", "ResponseMetadata", "ServiceStatus", "ServiceStatusMessage"]
 
@@ -20,18 +20,11 @@ class Money(MWSModel):
     currency_code: str | None = None
 
 
-class Quantity(MWSModel):
-    """A number with a unit attribute: ``<Height Units="inches">9.25</Height>``."""
+class Quantity(TextNode):
+    """A number with a unit attribute: ``<Height Units="inches">9.25</Height>`` (a bare number too)."""
 
     value: Decimal | None = Field(default=None, alias="#text")
     units: str | None = Field(default=None, alias="@Units")
-
-    @model_validator(mode="before")
-    @classmethod
-    def _bare_number(cls, data: Any) -> Any:
-        if isinstance(data, (str, int, float, Decimal)):
-            return {"#text": data}
-        return data
 
 
 class ResponseMetadata(MWSModel):

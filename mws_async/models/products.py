@@ -42,6 +42,7 @@ from pydantic import (
 from mws_async.models.base import (
     ListBefore,
     MWSModel,
+    TextNode,
     XmlList,
     as_list,
     bounded_recursion,
@@ -145,15 +146,7 @@ TextList = Annotated[list[str], ListBefore(_texts)]
 _First = BeforeValidator(_first)
 
 
-class _TextNode(MWSModel):
-    """An element whose text is the value and which may carry attributes (then ``#text`` holds the text)."""
-
-    @model_validator(mode="before")
-    @classmethod
-    def _bare_text(cls, data: Any) -> Any:
-        if isinstance(data, (str, int, float, Decimal)):
-            return {"#text": data}
-        return data
+_TextNode = TextNode  # (the name this module used before TextNode moved to models.base)
 
 
 # --------------------------------------------------------------------------------------------- errors
