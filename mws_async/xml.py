@@ -335,8 +335,14 @@ def _strip(data: bytes, *, tags_only: bool) -> bytes:
     parts: list[bytes] = []
     prefixes: set[bytes] = set()
     last = 0
-    for match in _DECL.finditer(data):
+    at = data.find(b"xmlns")
+    while at >= 0:  # _DECL.finditer, but the scan for "xmlns" is find()'s (sre's prefix scan is slower)
+        match = _DECL.match(data, at)
+        if match is None:
+            at = data.find(b"xmlns", at + 1)
+            continue
         start, end = match.span()
+        at = data.find(b"xmlns", end)
         if start == 0 or data[start - 1] not in _SPACE:
             continue  # "xmlns=" at the end of a longer name: not a declaration
         # Without CDATA, comments and processing instructions every "<" starts a tag, and "<" cannot occur
