@@ -70,7 +70,16 @@ def canonical_query(params: Mapping[str, str] | Iterable[tuple[str, str]]) -> st
 
     UTF-8 keeps code point order, so sorting the names as ``str`` gives their byte order."""
     items = params.items() if isinstance(params, Mapping) else params
-    return "&".join([_name_part(k) + percent_encode(v) for k, v in sorted(items) if k != "Signature"])
+    names = _NAMES
+    # The usual pair (a remembered name, a plain ASCII letters-and-digits value) costs no function call.
+    return "&".join(
+        [
+            (names.get(k) or _name_part(k))
+            + (v if type(v) is str and v.isascii() and v.isalnum() else percent_encode(v))
+            for k, v in sorted(items)
+            if k != "Signature"
+        ]
+    )
 
 
 def string_to_sign(method: str, host: str, path: str, params: Mapping[str, str]) -> str:
@@ -109,4 +118,5 @@ def sign(
 def format_timestamp(moment: datetime | None = None) -> str:
     """ISO 8601 UTC with milliseconds and ``Z`` (``2020-01-01T00:00:00.000Z``), like the official clients."""
     moment = datetime.now(UTC) if moment is None else moment.astimezone(UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    # isoformat (C, about a third of strftime's cost) ends in "+00:00" for a UTC moment.
+    return moment.isoformat(timespec="milliseconds")[:-6] + "Z"
