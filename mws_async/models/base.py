@@ -61,9 +61,9 @@ class MWSModel(BaseModel):
 
     model_config = ConfigDict(
         alias_generator=to_pascal,
-        populate_by_name=not __import__("os").environ.get("X_NOPBN"),
+        populate_by_name=True,
         extra="ignore",
-        str_strip_whitespace=not __import__("os").environ.get("X_NOSTRIP"),
+        str_strip_whitespace=True,
     )
 
 
