@@ -1,7 +1,7 @@
 """``python -m benchmarks [name ...]`` (``nox -s bench``): run all or the named benchmarks, print one table
 with every ratio and the method text, write ``benchmarks/results/latest.json`` plus a timestamped copy.
 
-Names: quota, cpu, parsing, memory, sellers, loop_lag.
+Names: quota, cpu, instructions, parsing, memory, sellers, loop_lag.
 """
 
 from __future__ import annotations
@@ -15,12 +15,13 @@ from benchmarks import _support as S
 
 
 def _registry(quick: bool) -> dict[str, Callable[[], S.Section]]:
-    from benchmarks import cpu, loop_lag, memory, parsing, quota, sellers
+    from benchmarks import cpu, instructions, loop_lag, memory, parsing, quota, sellers
 
     rounds = 1 if quick else 3
     return {
         "quota": lambda: quota.run(rounds=rounds),
         "cpu": lambda: cpu.run(rounds=rounds, n=200 if quick else 300, profile=not quick),
+        "instructions": lambda: instructions.run(n=50 if quick else 200),
         "parsing": lambda: parsing.run(rounds=rounds),
         "memory": lambda: memory.run(time_limit=30.0 if quick else 150.0),
         "sellers": lambda: sellers.run(rounds=rounds),
