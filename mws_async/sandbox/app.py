@@ -321,8 +321,11 @@ class SandboxApp:
                         return
                     if chunk:
                         await send({"type": "http.response.body", "body": chunk, "more_body": True})
-                        if reply.delay:
-                            await asyncio.sleep(reply.delay)
+                        # Into a socket the client has closed, send() returns at once (the bytes are
+                        # dropped, one warning each) and the loss is reported by a callback: without a
+                        # turn of the loop here the watcher never learns it and the whole stream is
+                        # written into the dead socket.
+                        await asyncio.sleep(reply.delay)
                 await send({"type": "http.response.body", "body": b"", "more_body": False})
             finally:
                 gone.cancel()

@@ -53,8 +53,8 @@ async def served() -> AsyncIterator[tuple[Sandbox, SendCounter, str]]:
         yield sandbox, counter, url
 
 
-async def large_report_id(sandbox: Sandbox, url: str) -> str:
-    async with MWSClient(sandbox.credentials, base_url=url, time_scale=1000.0) as client:
+async def large_report_id(sandbox: Sandbox, url: str, *, http: httpx.AsyncClient | None = None) -> str:
+    async with MWSClient(sandbox.credentials, base_url=url, time_scale=1000.0, http_client=http) as client:
         info = await client.reports.request_report(LARGE_REPORT_TYPE, report_options=f"size={REPORT_SIZE}")
         while True:
             [request] = [
@@ -118,3 +118,57 @@ async def test_five_abandoned_downloads_leave_no_socket_send_errors(
             await until_idle(counter)
     assert counter.sent - before < 5 * 16 * MiB  # of 5 x 200 MiB
     assert not [r for r in caplog.records if "socket.send() raised exception" in r.getMessage()]
+
+
+async def test_a_stream_into_a_dead_socket_still_lets_the_disconnect_through() -> None:
+    # Once the client has gone, the server's send() returns at once (asyncio's transport drops the bytes and
+    # logs "socket.send() raised exception"; it never pauses writing again), and the news that the
+    # connection is lost arrives by a callback the loop runs later. A stream loop that never yields would
+    # write the whole 200 MiB report (or forever, for an endless body) into the dead socket, one warning per
+    # chunk: what made a test process grow to 20 GB of captured log records. This drives the ASGI app
+    # with exactly such a send() and a disconnect that only a loop turn can deliver.
+    sandbox = Sandbox(seed=0, time_scale=1000.0, catalog_size=1000, order_count=10)
+    host = "127.0.0.1"
+    http = httpx.AsyncClient(transport=httpx.ASGITransport(app=sandbox.app), base_url=f"http://{host}")
+    async with http:
+        report_id = await large_report_id(sandbox, f"http://{host}", http=http)
+    form = signed_params(sandbox.credentials, R, "GetReport", {"ReportId": report_id}, host=host)
+    body = httpx.QueryParams(form).__str__().encode()
+    scope = {
+        "type": "http",
+        "method": "POST",
+        "path": R,
+        "query_string": b"",
+        "scheme": "http",
+        "client": (host, 50000),
+        "server": (host, 80),
+        "headers": [
+            (b"host", host.encode()),
+            (b"user-agent", USER_AGENT.encode()),
+            (b"content-type", b"application/x-www-form-urlencoded; charset=utf-8"),
+            (b"content-length", str(len(body)).encode()),
+        ],
+    }
+    loop = asyncio.get_running_loop()
+    lost = asyncio.Event()
+    request_read = False
+    sent_after_loss: list[int] = []
+
+    async def receive() -> dict[str, Any]:
+        nonlocal request_read
+        if not request_read:
+            request_read = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        await lost.wait()
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:  # never suspends, like a write into a closed socket
+        if message["type"] != "http.response.body" or not message.get("body"):
+            return
+        if not sent_after_loss:
+            loop.call_soon(lost.set)  # the connection dies with the first chunk; the loop learns it later
+        sent_after_loss.append(len(message["body"]))
+
+    await asyncio.wait_for(sandbox.app(scope, receive, send), timeout=GUARD)
+    assert sent_after_loss, "the report was not streamed at all"
+    assert sum(sent_after_loss) < 16 * MiB, f"{sum(sent_after_loss):,} bytes written after the client left"
