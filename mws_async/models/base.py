@@ -125,13 +125,8 @@ def wrapped(inner: str) -> BeforeValidator:
     """
 
     def unwrap(value: Any) -> list[Any]:
-        if type(value) is dict:  # the usual case, without a second call
-            if _paced_threads[0]:
-                pause()
-            items = value.get(inner)
-            if type(items) is list:
-                return items
-            return [] if items is None or items == "" else [items]
+        if type(value) is dict:  # the usual case first
+            return as_list(value.get(inner))
         if value is None or value == "":
             return []
         if isinstance(value, dict):

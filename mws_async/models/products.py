@@ -146,9 +146,6 @@ TextList = Annotated[list[str], ListBefore(_texts)]
 _First = BeforeValidator(_first)
 
 
-_TextNode = TextNode  # (the name this module used before TextNode moved to models.base)
-
-
 # --------------------------------------------------------------------------------------------- errors
 
 
@@ -186,7 +183,7 @@ class Identifiers(MWSModel):
     sku_identifier: SKUIdentifier | None = Field(default=None, alias="SKUIdentifier")
 
 
-class Creator(_TextNode):
+class Creator(TextNode):
     """``<Creator Role="Illustrator">Name</Creator>``."""
 
     value: str | None = Field(default=None, alias="#text")
@@ -342,7 +339,7 @@ class CompetitivePrice(MWSModel):
     price: Price | None = None
 
 
-class OfferListingCount(_TextNode):
+class OfferListingCount(TextNode):
     """``<OfferListingCount condition="New">10</OfferListingCount>``."""
 
     condition: str | None = Field(default=None, alias="@condition")
@@ -505,7 +502,7 @@ class Identifier(MWSModel):
     time_of_offer_change: LenientDatetime = None
 
 
-class OfferCount(_TextNode):
+class OfferCount(TextNode):
     """``<OfferCount condition="new" fulfillmentChannel="Amazon">2</OfferCount>``."""
 
     condition: str | None = Field(default=None, alias="@condition")
