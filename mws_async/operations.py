@@ -732,15 +732,16 @@ class Operation(Generic[R]):
     async def aparse(self, response: MWSResponse) -> R:
         """:meth:`parse` for the event loop: a body above :data:`OFF_LOOP_BYTES` is parsed and validated in
         a worker thread, with the pure-Python parser fed in pieces (xmltodict-rs holds the GIL for a whole
-        parse), pausing about every millisecond (:func:`mws_async.xml.paced`) so the loop keeps running;
-        smaller bodies stay on the fast path, on the loop. Both backends give the same result (see
+        parse), stopping about every millisecond until the loop has run what was ready
+        (:func:`mws_async.xml.paced`) so the loop keeps running; smaller bodies stay on the fast path, on
+        the loop. Both backends give the same result (see
         :mod:`mws_async.xml`)."""
         if len(response.body) <= OFF_LOOP_BYTES:
             return self.parse(response)
-        return await asyncio.to_thread(self._parse_paced, response)
+        return await asyncio.to_thread(self._parse_paced, response, asyncio.get_running_loop())
 
-    def _parse_paced(self, response: MWSResponse) -> R:
-        with xml.paced():  # pauses that let the loop's thread take the GIL at once
+    def _parse_paced(self, response: MWSResponse, loop: asyncio.AbstractEventLoop | None = None) -> R:
+        with xml.paced(loop):  # stops that give the loop's thread its turn
             return self.parse(response, parser=OFF_LOOP_PARSER)
 
     def _unexpected(self, response: MWSResponse, reason: str) -> UnexpectedResponseError:

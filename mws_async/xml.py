@@ -44,6 +44,7 @@ Checking every tag would cost about half a parse on every response.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import re
@@ -168,18 +169,27 @@ _ATTR_VALUE = re.compile(rb"""(\s[^\s<>"'=/]+\s*=\s*)("[^"]*"|'[^']*')""")
 _paced = threading.local()
 _paced_threads = [0]  # how many threads are paced: the hot path's one check
 _paced_lock = threading.Lock()
-_CHUNK: Final = 16 * 1024  # bytes fed to expat between pauses (a few milliseconds of pure-Python parsing)
+_CHUNK: Final = 4 * 1024  # bytes fed to expat between stops (about a millisecond of pure-Python parsing)
 
 
 @contextlib.contextmanager
-def paced() -> Iterator[None]:
-    """Mark the current worker thread: parsing (:func:`parse`) and model validation in it pause for
-    0.1 ms about every millisecond, so that an event loop's thread waiting for the GIL takes it at once
-    instead of after the interpreter's 5 ms switch interval (each of the loop's I/O calls gives the GIL
-    up, so without pauses a busy loop waits that long again and again). Whole-body scans (tag count,
-    DOCTYPE search, namespace stripping, the reference path's detectors) run over ~256 KB slices there,
-    with pauses between, instead of one C call over the whole body."""
+def paced(loop: asyncio.AbstractEventLoop | None = None) -> Iterator[None]:
+    """Mark the current worker thread: parsing (:func:`parse`) and model validation in it stop about every
+    millisecond to let an event loop's thread run. Whole-body scans (tag count, DOCTYPE search, namespace
+    stripping, the reference path's detectors) run over ~256 KB slices there, with stops between, instead
+    of one C call over the whole body.
+
+    With ``loop`` (the loop waiting for this thread's result, running in another thread), each stop waits
+    until that loop has run the callbacks that were ready, so the loop has the GIL whenever it has work: a
+    thread that only released the GIL now and then would win it back after each of the loop's I/O calls
+    (which give it up), and the loop would wait again and again (the convoy effect). The thread then runs
+    for at least a quarter of the time it waited, so a loop that is never idle slows the parse down rather
+    than starving it. Without ``loop``, each stop is a 0.1 ms sleep."""
+    if loop is not None and _running_loop() is loop:
+        loop = None  # on the loop's own thread: waiting for the loop would only wait out the timeout
     _paced.on = True
+    _paced.loop = loop
+    _paced.slice = _TURN
     _paced.last = time.perf_counter()
     with _paced_lock:
         _paced_threads[0] += 1
@@ -187,18 +197,48 @@ def paced() -> Iterator[None]:
         yield
     finally:
         _paced.on = False
+        _paced.loop = None
         with _paced_lock:
             _paced_threads[0] -= 1
 
 
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
+_TURN: Final = 0.001  # s a paced thread works between stops, at least
+_SHARE: Final = 0.25  # ... and at least this share of its last wait for the loop
+_TURN_WAIT: Final = 0.05  # s at most that a stop waits for the loop (one blocked elsewhere cannot hold it)
+
+
 def pause() -> None:
-    """In a thread marked by :func:`paced`, sleep 0.1 ms when a millisecond has passed since the last
-    pause; anywhere else, nothing (one check of a global)."""
+    """In a thread marked by :func:`paced`, stop for the event loop when the thread's turn is over (about
+    a millisecond); anywhere else, nothing (one check of a global)."""
     if _paced_threads[0] and getattr(_paced, "on", False):
         now = time.perf_counter()
-        if now - _paced.last >= 0.001:
-            time.sleep(0.0001)
+        if now - _paced.last >= _paced.slice:
+            loop: asyncio.AbstractEventLoop | None = _paced.loop
+            if loop is None or not _wait_for_turn(loop):
+                time.sleep(0.0001)
             _paced.last = time.perf_counter()
+            _paced.slice = max(_TURN, (_paced.last - now) * _SHARE)
+
+
+def _wait_for_turn(loop: asyncio.AbstractEventLoop) -> bool:
+    """Block until ``loop`` has run the callbacks that were ready when we asked (at most
+    :data:`_TURN_WAIT`); False when the loop does not run."""
+    if not loop.is_running():  # stopped or closed while this thread was working: nobody would answer
+        return False
+    turn = threading.Event()
+    try:
+        loop.call_soon_threadsafe(turn.set)
+    except RuntimeError:  # closed in between
+        return False
+    turn.wait(_TURN_WAIT)
+    return True
 
 
 _SLICE: Final = 256 * 1024  # bytes scanned by one C call between pauses in a paced thread (~1 ms)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import threading
-import time
 from typing import Any
 
 import httpx
@@ -217,21 +216,22 @@ async def test_the_loop_keeps_running_while_a_big_body_is_parsed(monkeypatch: py
     assert loop_ran.is_set()
 
 
-async def test_the_worker_thread_pauses_for_the_loop_while_parsing_and_validating(
+async def test_the_worker_thread_stops_for_the_loop_while_parsing_and_validating(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     body = _big_lmp_body(OFF_LOOP_BYTES * 2)
-    real_sleep = time.sleep
-    pauses: list[int] = []
+    running = asyncio.get_running_loop()
+    real_wait = xml._wait_for_turn
+    stops: list[tuple[int, bool]] = []
 
-    def spy(seconds: float) -> None:
-        pauses.append(threading.get_ident())
-        real_sleep(seconds)
+    def spy(loop: asyncio.AbstractEventLoop) -> bool:
+        stops.append((threading.get_ident(), loop is running))
+        return real_wait(loop)
 
-    monkeypatch.setattr(time, "sleep", spy)
+    monkeypatch.setattr(xml, "_wait_for_turn", spy)
     result = await LMP.aparse(_response(body))
-    assert pauses
-    assert threading.get_ident() not in pauses
+    assert stops
+    assert all(thread != threading.get_ident() and this_loop for thread, this_loop in stops)
     assert result == LMP.parse(_response(body))
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from xml.parsers.expat import ExpatError
 
 import pytest
@@ -479,6 +480,114 @@ def test_a_paced_thread_pauses_between_pieces_and_reads_the_same(monkeypatch: py
     thread.join()
     assert results == [expected]
     assert len(slept) >= len(body) // (16 * 1024)
+
+
+# -- a paced thread gives an event loop its turn (issue 16: loop lag) -------------------------------------
+
+
+def _spin(seconds: float) -> None:
+    """Pure-Python work for ``seconds``: what a paced thread does between its stops."""
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        pass
+
+
+async def test_a_paced_thread_stops_until_its_loop_has_run_what_was_ready() -> None:
+    loop = asyncio.get_running_loop()
+    order: list[str] = []
+
+    def slow_callback() -> None:  # ready before the thread's stop; takes 10 ms on the loop
+        time.sleep(0.01)
+        order.append("loop ran its ready callback")
+
+    def worker() -> None:
+        with xml.paced(loop):
+            loop.call_soon_threadsafe(slow_callback)
+            _spin(0.002)  # the thread's turn is over
+            xml.pause()
+            order.append("thread went on")
+
+    await asyncio.to_thread(worker)
+    assert order == ["loop ran its ready callback", "thread went on"]
+
+
+class _BusyLoop:
+    """A loop that is never idle: it reaches each callback handed to it 40 ms later."""
+
+    def __init__(self) -> None:
+        self.turns = 0
+
+    def is_running(self) -> bool:
+        return True
+
+    def call_soon_threadsafe(self, callback: Any) -> None:
+        self.turns += 1
+        threading.Timer(0.04, callback).start()
+
+
+def test_a_loop_that_is_never_idle_slows_a_paced_thread_down_without_starving_it() -> None:
+    busy = _BusyLoop()
+    waited = [0.0]
+
+    def worker() -> None:
+        with xml.paced(cast("asyncio.AbstractEventLoop", busy)):
+            end = time.perf_counter() + 0.6
+            while time.perf_counter() < end:
+                _spin(0.0002)
+                before = time.perf_counter()
+                xml.pause()
+                waited[0] += time.perf_counter() - before
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    thread.join()
+    assert busy.turns >= 3  # it did stop for the loop
+    # A turn lasts a quarter of the last wait: the thread works about a fifth of the time. With 1 ms turns
+    # between 40 ms waits it would work 2.5 % of it.
+    assert (0.6 - waited[0]) / 0.6 > 0.12
+
+
+@pytest.mark.parametrize("state", ["closed", "not running"])
+def test_a_paced_thread_whose_loop_does_not_run_sleeps_instead(
+    state: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    loop = asyncio.new_event_loop()
+    if state == "closed":
+        loop.close()
+    slept: list[float] = []
+    real_sleep = time.sleep
+    monkeypatch.setattr(time, "sleep", lambda seconds: (slept.append(seconds), real_sleep(seconds)))
+    try:
+
+        def worker() -> None:
+            with xml.paced(loop):
+                for _ in range(3):
+                    _spin(0.0015)
+                    xml.pause()
+
+        thread = threading.Thread(target=worker)
+        started = time.perf_counter()
+        thread.start()
+        thread.join()
+        assert slept == [0.0001] * 3  # no wait for a turn nobody would give
+        assert time.perf_counter() - started < 0.1
+    finally:
+        loop.close()
+
+
+async def test_paced_on_the_loops_own_thread_does_not_wait_for_itself(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    loop = asyncio.get_running_loop()
+    handed: list[Any] = []
+    monkeypatch.setattr(loop, "call_soon_threadsafe", lambda *args: handed.append(args))
+    slept: list[float] = []
+    monkeypatch.setattr(time, "sleep", slept.append)
+    with xml.paced(loop):
+        _spin(0.0015)
+        xml.pause()
+    assert handed == []
+    assert slept == [0.0001]
 
 
 # -- whole-body scans in slices in a paced thread (issue 16: loop lag) ------------------------------------
