@@ -53,8 +53,9 @@ CPython's full garbage collections over the objects such an answer creates: they
 (about 100-250 ms each for 5 MB on Python 3.11), wherever they start."""
 
 OFF_LOOP_PARSER: Final = "xmltodict"
-"""The backend :meth:`Operation.aparse` uses in its worker thread: pure Python, so the interpreter hands
-the GIL back to the loop every switch interval (5 ms), where xmltodict-rs holds it for the whole parse."""
+"""The backend :meth:`Operation.aparse` uses in its worker thread: pure Python fed in pieces, so the thread
+can stop for the loop between them (:func:`mws_async.xml.paced`), where xmltodict-rs holds the GIL for the
+whole parse."""
 
 R = TypeVar("R")
 """The result type of an :class:`Operation` (what a call returns once the answer is validated)."""

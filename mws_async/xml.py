@@ -268,7 +268,7 @@ def _cut(data: bytes, before: bytes) -> list[bytes]:
 
 
 def _pieces(data: bytes) -> Any:
-    """``data``, or in a paced thread its 16 KB pieces with pauses between (xmltodict feeds a generator
+    """``data``, or in a paced thread its 4 KB pieces with stops between (xmltodict feeds a generator
     to expat piece by piece; the joined text is the same)."""
     if not (_paced_threads[0] and getattr(_paced, "on", False)):
         return data
