@@ -125,12 +125,10 @@ def wrapped(inner: str) -> BeforeValidator:
     """
 
     def unwrap(value: Any) -> list[Any]:
-        if type(value) is dict:  # the usual case first
+        if isinstance(value, dict):  # the usual case first
             return as_list(value.get(inner))
         if value is None or value == "":
             return []
-        if isinstance(value, dict):
-            return as_list(value.get(inner))
         return as_list(value)
 
     return ListBefore(unwrap)
