@@ -270,7 +270,7 @@ def _cut(data: bytes, before: bytes) -> list[bytes]:
 def _pieces(data: bytes) -> Any:
     """``data``, or in a paced thread its 4 KB pieces with stops between (xmltodict feeds a generator
     to expat piece by piece; the joined text is the same)."""
-    if not (_paced_threads[0] and getattr(_paced, "on", False)):
+    if not _is_paced():
         return data
 
     def pieces() -> Iterator[bytes]:
