@@ -222,19 +222,20 @@ async def measure(mode: str, sandbox_url: str, big_url: str, ids: list[str]) -> 
         "products": len(result.products),
         "big_call_s": ended - started,
         "cpu_s": cpu,
-        "lag_ms": {
-            "p50": 1000 * window[len(window) // 2],
-            "p99": 1000 * window[min(len(window) - 1, int(len(window) * 0.99))],
-            "max": 1000 * window[-1],
-        },
+        "lag_ms": {"p50": _ms_at(window, 0.5), "p99": _ms_at(window, 0.99), "max": 1000 * window[-1]},
         "baseline_lag_ms": {  # the 1.5 s before the big call: 20 lookups alone
-            "p50": 1000 * before[len(before) // 2],
-            "p99": 1000 * before[min(len(before) - 1, int(len(before) * 0.99))],
+            "p50": _ms_at(before, 0.5),
+            "p99": _ms_at(before, 0.99),
         },
         "samples": len(window),
         "lookups_before": sum(started - BASELINE <= at < started for at in done) / BASELINE,
         "lookups_in_window": sum(started <= at <= ended for at in done),
     }
+
+
+def _ms_at(ordered: list[float], quantile: float) -> float:
+    """The ``quantile`` of sorted seconds, in ms: the sample at that rank."""
+    return 1000 * ordered[min(len(ordered) - 1, int(len(ordered) * quantile))]
 
 
 def worker(mode: str, sandbox_url: str, big_url: str) -> dict[str, Any]:
