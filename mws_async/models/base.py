@@ -93,12 +93,10 @@ def as_list(value: Any) -> list[Any]:
     """``None``/empty -> ``[]``, a single element -> ``[element]``, a list stays a list."""
     if _paced_threads[0]:  # (the check inline: this runs for every list in every answer)
         pause()  # lets an event loop in, when validating in a paced worker thread (Operation.aparse)
-    if type(value) is list:
+    if isinstance(value, list):  # the usual case first
         return value
     if value is None or value == "":
         return []
-    if isinstance(value, list):
-        return value
     return [value]
 
 
