@@ -77,7 +77,9 @@ def remaining(end: float | None) -> float | None:
 
 def check_max_wait(max_wait: float | None) -> float | None:
     """A client's ``max_wait=``: ``None`` or a positive number of seconds (else ConfigurationError)."""
-    if max_wait is not None and not max_wait > 0:
+    if max_wait is not None and (
+        isinstance(max_wait, bool) or not isinstance(max_wait, int | float) or not max_wait > 0
+    ):
         raise ConfigurationError(f"max_wait must be a positive number of seconds or None: {max_wait!r}")
     return max_wait
 

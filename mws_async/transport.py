@@ -13,6 +13,7 @@ import email.utils
 import inspect
 import ipaddress
 import logging
+import math
 import time
 import urllib.request
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
@@ -55,9 +56,11 @@ from mws_async.http import (
 )
 from mws_async.logs import install_redaction
 from mws_async.retry import RetryPolicy
+from mws_async.settings import check_byte_limit, check_hook, check_instance, check_seconds, parse_url
 from mws_async.signing import SignatureMethod, canonical_query, format_timestamp, percent_encode, signature
 from mws_async.signing import string_to_sign as _string_to_sign
 from mws_async.throttle import QuotaHeaders, QuotaSpec, ThrottleKey, Throttler, parse_quota_headers
+from mws_async.useragent import check_user_agent
 
 __all__ = [
     "MAX_CLOCK_SKEW",
@@ -274,7 +277,7 @@ def is_loopback(host: str) -> bool:
 
 def validate_base_url(base_url: str) -> httpx.URL:
     """Parse an endpoint; HTTPS is required except for loopback hosts (the sandbox)."""
-    url = httpx.URL(base_url)
+    url = parse_url(base_url, "endpoint")
     if url.scheme not in ("http", "https") or not url.host:
         raise ConfigurationError(f"endpoint {base_url!r} is not an http(s) URL")
     if url.scheme != "https" and not is_loopback(url.host):
@@ -362,16 +365,22 @@ class Transport:
         min_download_rate: float = 16 * 1024,
         max_wait: float | None = None,
     ) -> None:
+        if not isinstance(credentials, Credentials):  # only the type is shown: it may be a secret
+            raise ConfigurationError(f"credentials must be a Credentials, got {type(credentials).__name__}")
         self.credentials = credentials
         self.base_url = validate_base_url(base_url)
         self.throttler = throttler
-        self.retry = retry or RetryPolicy()
-        self.user_agent = user_agent
+        self.retry = check_instance(retry, RetryPolicy, "retry") or RetryPolicy()
+        self.user_agent = check_user_agent(user_agent)
         self.signature_method: SignatureMethod = signature_method
-        self.on_request = on_request
+        self.on_request = check_hook(on_request, "on_request")
         self._sleep = sleep
-        self.timeout = timeout
-        self.max_response_bytes = max_response_bytes
+        self.timeout = check_seconds(timeout, "timeout")
+        self.max_response_bytes = check_byte_limit(max_response_bytes, "max_response_bytes")
+        if isinstance(min_download_rate, bool) or not isinstance(min_download_rate, int | float):
+            raise ConfigurationError(f"min_download_rate must be a number, got {min_download_rate!r}")
+        if not 0 < min_download_rate < math.inf:
+            raise ConfigurationError(f"min_download_rate must be positive bytes/s, got {min_download_rate!r}")
         self.min_download_rate = min_download_rate
         self.max_wait = check_max_wait(max_wait)
         self._own_client = http_client is None

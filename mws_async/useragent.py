@@ -15,7 +15,7 @@ from typing import Final
 
 from mws_async.errors import ConfigurationError
 
-__all__ = ["MAX_USER_AGENT_LENGTH", "build_user_agent", "default_user_agent"]
+__all__ = ["MAX_USER_AGENT_LENGTH", "build_user_agent", "check_user_agent", "default_user_agent"]
 
 MAX_USER_AGENT_LENGTH: Final = 500
 _WS = re.compile(r"\s+")
@@ -62,7 +62,30 @@ def build_user_agent(
             f"User-Agent is {len(header)} characters; MWS rejects more than {MAX_USER_AGENT_LENGTH}. "
             "Shorten the application name, version or attributes."
         )
-    return header
+    return check_user_agent(header)
+
+
+_HEADER_SAFE = re.compile(r"[\x20-\x7e]+")
+
+
+def check_user_agent(value: object) -> str:
+    """``value`` if it can be sent as a User-Agent header: a string of printable ASCII (a header cannot carry
+    other characters), not blank, at most 500 characters; else a :class:`ConfigurationError`."""
+    if not isinstance(value, str):
+        raise ConfigurationError(f"user_agent must be a string, got {type(value).__name__}")
+    if not value.strip():
+        raise ConfigurationError("user_agent must not be empty")
+    if _HEADER_SAFE.fullmatch(value) is None:
+        bad = next(char for char in value if _HEADER_SAFE.fullmatch(char) is None)
+        raise ConfigurationError(
+            f"user_agent has {bad!r}, which an HTTP header cannot carry: use printable ASCII only "
+            "(build_user_agent() escapes names and attributes for you)"
+        )
+    if len(value) > MAX_USER_AGENT_LENGTH:
+        raise ConfigurationError(
+            f"user_agent is {len(value)} characters; MWS rejects more than {MAX_USER_AGENT_LENGTH}"
+        )
+    return value
 
 
 def default_user_agent() -> str:

@@ -7,7 +7,7 @@ import platform
 import pytest
 
 from mws_async.errors import ConfigurationError
-from mws_async.useragent import build_user_agent, default_user_agent
+from mws_async.useragent import build_user_agent, check_user_agent, default_user_agent
 
 
 def test_layout_with_language_platform_and_extra_attributes() -> None:
@@ -42,3 +42,9 @@ def test_default_names_the_library() -> None:
     assert ua.startswith("mws-async/")
     assert "Language=Python/" in ua
     assert len(ua) <= 500
+
+
+def test_a_name_a_header_cannot_carry_is_refused_when_the_header_is_built() -> None:
+    with pytest.raises(ConfigurationError, match="user_agent has 'ñ', which an HTTP header cannot carry"):
+        build_user_agent("Señor Tool", "1.0")
+    assert check_user_agent("mytool/1.0 (Language=Python)") == "mytool/1.0 (Language=Python)"

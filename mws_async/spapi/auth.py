@@ -27,10 +27,11 @@ import hashlib
 import json
 import logging
 import math
+import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 import httpx
 
@@ -38,6 +39,7 @@ from mws_async.credentials import Secret
 from mws_async.errors import ConfigurationError
 from mws_async.http import EXCHANGE_ERRORS, BodyTooLarge, fetch
 from mws_async.retry import RetryPolicy
+from mws_async.settings import parse_url
 from mws_async.spapi.errors import LWAError, SPAPIError
 from mws_async.transport import is_loopback
 
@@ -150,7 +152,7 @@ def _bad_lifetime(expires_in: object) -> LWAError:
 
 def validate_endpoint(url: str, what: str = "endpoint") -> httpx.URL:
     """Parse an http(s) URL; HTTPS is required except for loopback hosts (the local sandbox)."""
-    parsed = httpx.URL(url)
+    parsed = parse_url(url, f"SP-API {what}")
     if parsed.scheme not in ("http", "https") or not parsed.host:
         raise ConfigurationError(f"SP-API {what} {url!r} is not an http(s) URL")
     if parsed.scheme != "https" and not is_loopback(parsed.host):
@@ -371,6 +373,14 @@ class LWAAuth:
             return LWAError(
                 200, "InvalidTokenResponse", "the LWA answer has no access_token", operation="LWA token"
             )
+        if _TOKEN_CHARS.fullmatch(value) is None:  # the token itself is never shown
+            return LWAError(
+                200,
+                "InvalidTokenResponse",
+                "the LWA answer's access_token has characters an HTTP header cannot carry (a token is "
+                "printable ASCII without spaces)",
+                operation="LWA token",
+            )
         expires_in = data.get("expires_in", 3600)
         lifetime = _lifetime(expires_in)
         if lifetime is None:
@@ -378,6 +388,10 @@ class LWAAuth:
         margin = min(self.refresh_margin, lifetime / 2)
         # Lifetime counts from when the request was sent: never later than the server's own clock.
         return AccessToken(Secret(value), sent + lifetime, sent + lifetime - margin)
+
+
+_TOKEN_CHARS: Final = re.compile(r"[\x21-\x7e]+")
+"""What an access token may hold: it is sent as the ``x-amz-access-token`` header."""
 
 
 def _lwa_error(status: int, body: bytes) -> LWAError:

@@ -37,10 +37,11 @@ from mws_async import telemetry as _telemetry
 from mws_async.bulk import BulkResult, BulkStats
 from mws_async.credentials import Secret
 from mws_async.deadlines import check_max_wait, deadline_end, remaining, start_attempt, within
-from mws_async.errors import ConfigurationError, DeadlineExceededError
+from mws_async.errors import ClientValidationError, ConfigurationError, DeadlineExceededError
 from mws_async.http import EXCHANGE_ERRORS, BodyTooLarge, fetch, make_http_client
 from mws_async.marketplaces import Marketplace, Region
 from mws_async.retry import RetryPolicy
+from mws_async.settings import check_byte_limit, check_hook, check_instance, check_seconds
 from mws_async.spapi import models as m
 from mws_async.spapi.auth import DEFAULT_TOKEN_URL, LWAAuth, LWACredentials, decode_json, validate_endpoint
 from mws_async.spapi.bulk import ItemOutcome, run_spapi_bulk
@@ -61,7 +62,7 @@ from mws_async.spapi.operations import (
     spapi_quota_table,
 )
 from mws_async.throttle import QuotaSpec, ThrottleBackend, ThrottleKey, Throttler
-from mws_async.useragent import default_user_agent
+from mws_async.useragent import check_user_agent, default_user_agent
 
 __all__ = [
     "ENDPOINTS",
@@ -134,6 +135,14 @@ class _Retryable(Exception):
         self.kind = kind
 
 
+MIN_ANNOUNCED_RATE: Final = 0.001
+"""The slowest ``x-amzn-RateLimit-Limit`` followed (requests/s; SP-API's slowest plans are about 0.005): a
+lower one would park every later call for hours, so it is ignored and the usage plan's rate kept."""
+
+MAX_ANNOUNCED_RATE: Final = 1e6
+"""The fastest ``x-amzn-RateLimit-Limit`` followed (anything above is not a real usage plan)."""
+
+
 def _parse_rate(value: str | None) -> float | None:
     if value is None:
         return None
@@ -141,7 +150,7 @@ def _parse_rate(value: str | None) -> float | None:
         rate = float(value.strip())
     except ValueError:
         return None
-    return rate if 0 < rate < 1e6 else None
+    return rate if MIN_ANNOUNCED_RATE <= rate < MAX_ANNOUNCED_RATE else None
 
 
 class SPAPIClient:
@@ -191,6 +200,14 @@ class SPAPIClient:
         max_wait: float | None = None,
     ) -> None:
         self.max_wait = check_max_wait(max_wait)
+        if not isinstance(credentials, LWACredentials):  # only the type is shown: it may be a secret
+            raise ConfigurationError(f"credentials must be LWACredentials, got {type(credentials).__name__}")
+        if usage_plans is not None and not isinstance(usage_plans, Mapping):
+            raise ConfigurationError(
+                "usage_plans must map operation names to UsagePlan, e.g. {'getItemOffers': UsagePlan(10, 20)}"
+                f"; got {type(usage_plans).__name__}"
+            )
+        timeout = check_seconds(timeout, "timeout")
         self.credentials = credentials
         self.marketplace = Marketplace.resolve(marketplace)
         self.base_url = validate_endpoint(base_url or endpoint_for(self.marketplace))
@@ -200,14 +217,14 @@ class SPAPIClient:
             self.throttler = throttle
         else:
             self.throttler = Throttler(throttle, quotas=self.quotas, time_scale=time_scale)
-        self.retry = retry or RetryPolicy()
-        self.user_agent = user_agent or default_user_agent()
-        self.on_request = on_request
+        self.retry = check_instance(retry, RetryPolicy, "retry") or RetryPolicy()
+        self.user_agent = check_user_agent(user_agent) if user_agent is not None else default_user_agent()
+        self.on_request = check_hook(on_request, "on_request")
         self._sleep = sleep
         self._own_http = http_client is None
         self._http = http_client or make_http_client(timeout)
         self.timeout = timeout
-        self.max_response_bytes = max_response_bytes
+        self.max_response_bytes = check_byte_limit(max_response_bytes, "max_response_bytes")
         self.auth = LWAAuth(
             credentials,
             self._http,
@@ -281,7 +298,9 @@ class SPAPIClient:
 
     async def call(self, operation: str | SPAPIOperation, args: Mapping[str, Any]) -> BaseModel:
         """Validate ``args``, send with throttling and retries, parse the 2xx body into the result model."""
-        op = OPERATIONS[operation] if isinstance(operation, str) else operation
+        op = _operation(operation)
+        if not isinstance(args, Mapping):
+            raise ClientValidationError(op.name, [f"args must be a mapping, got {type(args).__name__}"])
         prepared = op.prepare(args, marketplace_id=self.marketplace.marketplace_id)
         response = await self.execute(op, prepared)
         return self.parse(op, response)
@@ -403,7 +422,10 @@ class SPAPIClient:
         waited: float,
         time_left: float | None = None,
     ) -> SPAPIResponse:
-        token = await self.auth.token()
+        asked = time.perf_counter()
+        token = await self._token(op.name, attempt, time_left)
+        if time_left is not None:  # what the token took is no longer the attempt's
+            time_left = max(0.0, time_left - (time.perf_counter() - asked))
         started = time.perf_counter()
         seconds, by_deadline = within(self.timeout, time_left)
         failure: str | None = None
@@ -451,6 +473,20 @@ class SPAPIClient:
             self.auth.invalidate(token)
             raise _Retryable(error, "auth")
         raise error
+
+    async def _token(self, operation: str, attempt: int, time_left: float | None) -> Secret:
+        """The access token, waited for no longer than the call's deadline (a refresh is shared and goes on
+        for the other callers; only this wait ends)."""
+        if time_left is None:
+            return await self.auth.token()
+        try:
+            async with asyncio.timeout(time_left):
+                return await self.auth.token()
+        except TimeoutError:
+            pass
+        raise DeadlineExceededError(
+            operation, time_left, time_left, reason=f"waiting for the LWA access token (attempt {attempt})"
+        )
 
     async def _send(
         self, prepared: PreparedRequest, token: Secret, seconds: float | None = None
@@ -509,6 +545,18 @@ class SPAPIClient:
                 await outcome
 
 
+_ERRORS_KEPT: Final = 20
+"""The most entries of an error answer's ``errors`` list kept on the exception (SP-API sends one or two)."""
+
+
+def _capped(value: object, limit: int) -> str | None:
+    """``value`` as text of at most ``limit`` characters (None when empty)."""
+    if not value:
+        return None
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def _error(operation: str, status: int, body: bytes, request_id: str | None) -> SPAPIError:
     cls = error_class_for_status(status)
     code, message, details = f"HTTP{status}", "unexpected response", None
@@ -518,17 +566,41 @@ def _error(operation: str, status: int, body: bytes, request_id: str | None) -> 
         deep = problem.startswith("nested")
         message = f"error body {problem}" if deep else f"non-JSON body starting {body[:80]!r}"
     if isinstance(data, dict) and isinstance(data.get("errors"), list) and data["errors"]:
-        errors = [e for e in data["errors"] if isinstance(e, dict)]
+        errors = [e for e in data["errors"][:_ERRORS_KEPT] if isinstance(e, dict)]
         first = errors[0] if errors else {}
-        code = str(first.get("code") or code)
-        message = str(first.get("message") or message)
-        details = str(first["details"]) if first.get("details") else None
+        # Capped: the message travels into logs and str(error), whatever size the server sent.
+        code = _capped(first.get("code"), 100) or code
+        message = _capped(first.get("message"), 500) or message
+        details = _capped(first.get("details"), 500)
     return cls(
         status, code, message, details=details, request_id=request_id, operation=operation, errors=errors
     )
 
 
 # --------------------------------------------------------------------------------------------- pricing
+
+
+def _operation(operation: object) -> SPAPIOperation:
+    """The operation named (an operationId such as ``"getItemOffers"``) or given."""
+    if isinstance(operation, SPAPIOperation):
+        return operation
+    found = OPERATIONS.get(operation) if isinstance(operation, str) else None
+    if found is None:
+        raise ClientValidationError(
+            "SP-API call",
+            [f"unknown operation {operation!r}; known: {', '.join(sorted(OPERATIONS))}"],
+        )
+    return found
+
+
+def _batch(operation: str, requests: object) -> list[Any]:
+    """``requests`` (a sequence: it has a length, so an endless generator is never read into memory) as a
+    list; the operation then checks its size (1-20) and items."""
+    if not isinstance(requests, Sequence) or isinstance(requests, str | bytes):
+        raise ClientValidationError(
+            operation, [f"requests must be a list of 1-20 requests, got {type(requests).__name__}"]
+        )
+    return list(requests)
 
 
 def _check(model: BaseModel, cls: type[M]) -> M:
@@ -625,7 +697,9 @@ class PricingSection:
         Build requests with :meth:`ItemOffersRequest.for_asin`, or pass their JSON form.
         """
         return _check(
-            await self._client.call("getItemOffersBatch", {"requests": list(requests)}),
+            await self._client.call(
+                "getItemOffersBatch", {"requests": _batch("getItemOffersBatch", requests)}
+            ),
             m.GetItemOffersBatchResponse,
         )
 
@@ -634,7 +708,9 @@ class PricingSection:
     ) -> m.GetListingOffersBatchResponse:
         """getListingOffersBatch: 1-20 getListingOffers calls in one request."""
         return _check(
-            await self._client.call("getListingOffersBatch", {"requests": list(requests)}),
+            await self._client.call(
+                "getListingOffersBatch", {"requests": _batch("getListingOffersBatch", requests)}
+            ),
             m.GetListingOffersBatchResponse,
         )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import json
 import types
@@ -48,8 +49,9 @@ def nested(depth: int, inner: str = "1") -> str:
 class ScriptedSPAPI:
     """An ASGI app answering the LWA token endpoint and every SP-API path with scripted status and body.
 
-    ``token_body`` / ``answer_body`` are raw JSON text (``{access_token}`` is not substituted: write it).
-    ``token_requests`` and ``answers`` count what it served.
+    ``token_body`` / ``answer_body`` are raw JSON text (``{access_token}`` is not substituted: write it);
+    ``answer_headers`` are added to the SP-API answers; the token endpoint answers after ``token_delay``
+    seconds. ``token_requests`` and ``answers`` count what it served.
     """
 
     def __init__(self) -> None:
@@ -59,6 +61,8 @@ class ScriptedSPAPI:
         )
         self.answer_status = 200
         self.answer_body = '{"payload": {"ASIN": "B000000001"}}'
+        self.answer_headers: list[tuple[bytes, bytes]] = []
+        self.token_delay = 0.0
         self.token_requests = 0
         self.answers = 0
 
@@ -67,13 +71,15 @@ class ScriptedSPAPI:
         while more:
             message = await receive()
             more = bool(message.get("more_body"))
+        headers = [(b"content-type", b"application/json"), (b"x-amzn-requestid", b"rid-scripted")]
         if scope["path"] == "/auth/o2/token":
             self.token_requests += 1
+            await asyncio.sleep(self.token_delay)
             status, body = self.token_status, self.token_body
         else:
             self.answers += 1
             status, body = self.answer_status, self.answer_body
-        headers = [(b"content-type", b"application/json"), (b"x-amzn-requestid", b"rid-scripted")]
+            headers += self.answer_headers
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body.encode()})
 
