@@ -4,19 +4,48 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Final
 
-from pydantic import Field, field_validator
+from pydantic import AfterValidator, Field, field_validator
 
 from mws_async.models.base import MWSModel, TextNode, wrapped
 
-__all__ = ["Money", "Quantity", "ResponseMetadata", "ServiceStatus", "ServiceStatusMessage"]
+__all__ = [
+    "MONEY_EXPONENT_LIMIT",
+    "Money",
+    "MoneyAmount",
+    "Quantity",
+    "ResponseMetadata",
+    "ServiceStatus",
+    "ServiceStatusMessage",
+]
+
+MONEY_EXPONENT_LIMIT: Final = 20
+"""A money amount's decimal exponent (:meth:`~decimal.Decimal.adjusted`) must lie within +-this."""
+
+
+def _plausible_amount(value: Decimal) -> Decimal:
+    # Decimal stores 1e100000000 in a few bytes, but f"{amount:.2f}" in user code would then build a
+    # 100 MB string (and 1e-999999999 is no price either): refuse what no price can be.
+    exponent = value.adjusted()
+    if not -MONEY_EXPONENT_LIMIT <= exponent <= MONEY_EXPONENT_LIMIT:
+        raise ValueError(
+            f"a money amount's decimal exponent must lie within -{MONEY_EXPONENT_LIMIT}.."
+            f"{MONEY_EXPONENT_LIMIT}, got {exponent}"
+        )
+    return value
+
+
+MoneyAmount = Annotated[Decimal, AfterValidator(_plausible_amount)]
+"""A money amount: a finite :class:`~decimal.Decimal` whose decimal exponent lies within
+-:data:`MONEY_EXPONENT_LIMIT`..:data:`MONEY_EXPONENT_LIMIT` (``1e100000000`` and ``1e-999999999`` fail
+validation; NaN and Infinity already do)."""
 
 
 class Money(MWSModel):
     """An amount with its currency; element order varies between operations, so parsed by name."""
 
-    amount: Decimal | None = None
+    amount: MoneyAmount | None = None
     currency_code: str | None = None
 
 

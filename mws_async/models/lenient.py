@@ -29,7 +29,7 @@ from typing import Annotated, Any
 from pydantic import AliasChoices, BeforeValidator, Field, ValidatorFunctionWrapHandler, WrapValidator
 
 from mws_async.models.base import ListBefore, as_list
-from mws_async.models.common import Money
+from mws_async.models.common import Money, MoneyAmount
 
 __all__ = [
     "First",
@@ -85,7 +85,8 @@ class LenientMoney(Money):
     Accepts ``<Amount>`` (Orders, Products) and ``<CurrencyAmount>`` (Finances).
     """
 
-    amount: LenientDecimal = Field(
+    # An absurd amount (1e100000000) is None here, like an unparsable one: see MoneyAmount.
+    amount: Annotated[MoneyAmount | None, _Lenient] = Field(
         default=None, validation_alias=AliasChoices("Amount", "CurrencyAmount", "amount")
     )
 

@@ -6,7 +6,8 @@ Conventions:
   the alias (both are accepted when building a model, ``populate_by_name``); dumping ``by_alias=True``
   gives the wire form;
 - money amounts are :class:`~decimal.Decimal` (bodies are parsed with ``parse_float=Decimal``, so no binary
-  rounding ever happens);
+  rounding ever happens), bounded like MWS amounts (:data:`~mws_async.models.common.MoneyAmount`: an amount
+  whose decimal exponent lies outside -20..20, such as ``1e100000000``, fails validation);
 - enumerations are ``Literal`` types named as in the reference (:data:`ConditionType`,
   :data:`CustomerType`, :data:`OfferCustomerType`, ...); the request-only ``ItemType`` (``Asin``/``Sku``) is
   here too;
@@ -24,8 +25,13 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, Final, Literal, TypeAlias
+from urllib.parse import quote
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field
+
+from mws_async.errors import ClientValidationError
+from mws_async.identifiers import describe
+from mws_async.models.common import MoneyAmount
 
 __all__ = [
     "SCHEMAS",
@@ -156,7 +162,7 @@ class MoneyType(SPAPIModel):
     """``MoneyType``: an amount and its ISO 4217 currency."""
 
     currency_code: str | None = Field(default=None, alias="CurrencyCode")
-    amount: Decimal | None = Field(default=None, alias="Amount")
+    amount: MoneyAmount | None = Field(default=None, alias="Amount")
 
 
 class Points(SPAPIModel):
@@ -527,10 +533,14 @@ class GetOffersHttpStatusLine(SPAPIModel):
     reason_phrase: str | None = Field(default=None, alias="reasonPhrase")
 
 
+_URI_MAX: Final = 512
+"""The longest ``HttpUri`` the reference allows."""
+
+
 class BatchRequest(SPAPIModel):
     """``BatchRequest``: the resource path and method of one batched call."""
 
-    uri: HttpUri = Field(min_length=6, max_length=512)
+    uri: HttpUri = Field(min_length=6, max_length=_URI_MAX)
     method: HttpMethod
     headers: HttpRequestHeaders | None = None
 
@@ -541,6 +551,49 @@ class BatchOffersRequestParams(SPAPIModel):
     marketplace_id: MarketplaceId = Field(alias="MarketplaceId")
     item_condition: ItemCondition = Field(alias="ItemCondition")
     customer_type: CustomerType | None = Field(default=None, alias="CustomerType")
+
+
+def _batched_call(
+    helper: str,
+    path: str,
+    id_wire: str,
+    item_id: object,
+    marketplace_id: object,
+    item_condition: object,
+    customer_type: object,
+) -> dict[str, Any]:
+    """The fields of one batched ``GET`` of ``path`` (``{}`` is the URL-encoded id), checked the way single
+    calls check them; every problem in one :class:`~mws_async.errors.ClientValidationError` for ``helper``."""
+    # Imported here: operations imports this module at import time (its result models).
+    from mws_async.spapi.operations import CUSTOMER_TYPES, ITEM_CONDITIONS, SPParam
+
+    problems: list[str] = []
+
+    def text(param: SPParam, value: object) -> str | None:
+        rendered = param.render(value, problems)  # a string, non-blank, sendable, one of the choices
+        return rendered if isinstance(rendered, str) else None
+
+    checked_id = text(SPParam(id_wire, id_wire), item_id)
+    uri = path.format(quote(checked_id, safe="")) if checked_id is not None else ""
+    if len(uri) > _URI_MAX:
+        problems.append(
+            f"{id_wire}={describe(item_id)} is too long: its uri would be {len(uri)} characters, "
+            f"at most {_URI_MAX}"
+        )
+    market = text(SPParam("marketplace_id", "MarketplaceId", marketplace=True), marketplace_id)
+    condition = text(SPParam("item_condition", "ItemCondition", choices=ITEM_CONDITIONS), item_condition)
+    customer = None
+    if customer_type is not None:
+        customer = text(SPParam("customer_type", "CustomerType", choices=CUSTOMER_TYPES), customer_type)
+    if problems:
+        raise ClientValidationError(helper, problems)
+    return {
+        "uri": uri,
+        "method": "GET",
+        "marketplace_id": market,
+        "item_condition": condition,
+        "customer_type": customer,
+    }
 
 
 class ItemOffersRequest(BatchRequest, BatchOffersRequestParams):
@@ -554,13 +607,24 @@ class ItemOffersRequest(BatchRequest, BatchOffersRequestParams):
         item_condition: ItemCondition = "New",
         customer_type: CustomerType | None = None,
     ) -> ItemOffersRequest:
-        """The request for ``asin`` (``uri`` ``/products/pricing/v0/items/{asin}/offers``, ``GET``)."""
+        """The request for ``asin`` (``uri`` ``/products/pricing/v0/items/{asin}/offers``, ``GET``).
+
+        The ASIN's shape is not checked (the batch answers a malformed one with its own error), but a
+        non-string, blank or unsendable ASIN or marketplace id, an ASIN too long for the reference's
+        512-character ``uri``, or an item condition / customer type that is not one of the reference's values
+        is a :class:`~mws_async.errors.ClientValidationError` naming every problem. Values are trimmed and
+        the ASIN is URL-encoded into the path, as single calls do.
+        """
         return cls(
-            uri=f"/products/pricing/v0/items/{asin}/offers",
-            method="GET",
-            marketplace_id=marketplace_id,
-            item_condition=item_condition,
-            customer_type=customer_type,
+            **_batched_call(
+                "ItemOffersRequest.for_asin",
+                "/products/pricing/v0/items/{}/offers",
+                "Asin",
+                asin,
+                marketplace_id,
+                item_condition,
+                customer_type,
+            )
         )
 
 
@@ -575,15 +639,23 @@ class ListingOffersRequest(BatchRequest, BatchOffersRequestParams):
         item_condition: ItemCondition = "New",
         customer_type: CustomerType | None = None,
     ) -> ListingOffersRequest:
-        """The request for ``seller_sku`` (the SKU is URL-encoded into the path)."""
-        from urllib.parse import quote
+        """The request for ``seller_sku`` (the SKU is URL-encoded into the path).
 
+        A non-string or blank SKU or marketplace id, an item condition / customer type that is not one of
+        the reference's values, or a SKU too long for the reference's 512-character ``uri`` is a
+        :class:`~mws_async.errors.ClientValidationError` naming every problem. Values are trimmed, as single
+        calls do.
+        """
         return cls(
-            uri=f"/products/pricing/v0/listings/{quote(seller_sku, safe='')}/offers",
-            method="GET",
-            marketplace_id=marketplace_id,
-            item_condition=item_condition,
-            customer_type=customer_type,
+            **_batched_call(
+                "ListingOffersRequest.for_sku",
+                "/products/pricing/v0/listings/{}/offers",
+                "SellerSKU",
+                seller_sku,
+                marketplace_id,
+                item_condition,
+                customer_type,
+            )
         )
 
 

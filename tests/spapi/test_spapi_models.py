@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from typing import Any, get_args
 
 import pytest
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from mws_async.errors import ClientValidationError
 from mws_async.spapi import models as m
 
 # Every entry of "definitions" in selling-partner-api-models,
@@ -292,10 +294,148 @@ def test_errors_and_bad_enum_values() -> None:
     assert errors.errors[0].details is None
     with pytest.raises(ValidationError):
         m.BatchOffersRequestParams.model_validate({"MarketplaceId": "X", "ItemCondition": "Mint"})
-    with pytest.raises(ValidationError):
+    with pytest.raises(ClientValidationError):
         m.ItemOffersRequest.for_asin("B000P6Q7MY", "ATVPDKIKX0DER", "New", "Wholesale")  # type: ignore[arg-type]
     with pytest.raises(ValidationError):
         m.GetOffersHttpStatusLine.model_validate({"statusCode": 99})
     with pytest.raises(ValidationError):
         m.GetItemOffersBatchRequest.model_validate({"requests": []})
     assert TypeAdapter(m.PriceList).validate_python([{"status": "Success"}])[0].ok
+
+
+# --- the batched-request helpers check their arguments like single calls do --------------------------
+US = "ATVPDKIKX0DER"
+HELPERS = {
+    "for_asin": (m.ItemOffersRequest.for_asin, "ItemOffersRequest.for_asin", "Asin"),
+    "for_sku": (m.ListingOffersRequest.for_sku, "ListingOffersRequest.for_sku", "SellerSKU"),
+}
+
+
+@pytest.mark.parametrize("helper", HELPERS)
+@pytest.mark.parametrize(
+    ("item_id", "problem"),
+    [
+        (None, "=None must be a string, got NoneType"),
+        (5, "=5 must be a string, got int"),
+        (b"B00EXAMPLE", "=b'B00EXAMPLE' must be a string, got bytes"),
+        ("", " is empty"),
+        ("   ", " is empty"),
+        ("\ud800", "='\\ud800' cannot be sent (not valid Unicode)"),
+    ],
+)
+def test_a_non_string_blank_or_unsendable_id_is_a_client_validation_error(
+    helper: str, item_id: Any, problem: str
+) -> None:
+    build, name, wire = HELPERS[helper]
+    with pytest.raises(ClientValidationError) as info:
+        build(item_id, US)
+    assert info.value.operation == name
+    assert info.value.problems == [wire + problem]
+
+
+@pytest.mark.parametrize("helper", HELPERS)
+@pytest.mark.parametrize(
+    ("marketplace_id", "problem"),
+    [
+        (None, "MarketplaceId=None must be a string, got NoneType"),
+        (1, "MarketplaceId=1 must be a string, got int"),
+        ("", "MarketplaceId is empty"),
+        (" ", "MarketplaceId is empty"),
+    ],
+)
+def test_a_marketplace_id_that_is_not_a_non_empty_string_is_a_client_validation_error(
+    helper: str, marketplace_id: Any, problem: str
+) -> None:
+    build, _, _ = HELPERS[helper]
+    with pytest.raises(ClientValidationError) as info:
+        build("B00EXAMPLE", marketplace_id)
+    assert info.value.problems == [problem]
+
+
+@pytest.mark.parametrize("helper", HELPERS)
+def test_a_bad_item_condition_or_customer_type_names_the_allowed_values(helper: str) -> None:
+    build, _, _ = HELPERS[helper]
+    with pytest.raises(ClientValidationError) as info:
+        build("B00EXAMPLE", US, "Mint")
+    assert info.value.problems == [
+        "ItemCondition='Mint' is not one of New, Used, Collectible, Refurbished, Club"
+    ]
+    with pytest.raises(ClientValidationError, match="ItemCondition=None must be a string"):
+        build("B00EXAMPLE", US, None)
+    with pytest.raises(ClientValidationError) as info:
+        build("B00EXAMPLE", US, "New", "Wholesale")
+    assert info.value.problems == ["CustomerType='Wholesale' is not one of Consumer, Business"]
+
+
+def test_every_problem_of_a_call_is_reported_at_once() -> None:
+    with pytest.raises(ClientValidationError) as info:
+        m.ItemOffersRequest.for_asin(None, "", "Mint", "Wholesale")  # type: ignore[arg-type]
+    assert info.value.operation == "ItemOffersRequest.for_asin"
+    assert info.value.problems == [
+        "Asin=None must be a string, got NoneType",
+        "MarketplaceId is empty",
+        "ItemCondition='Mint' is not one of New, Used, Collectible, Refurbished, Club",
+        "CustomerType='Wholesale' is not one of Consumer, Business",
+    ]
+    assert str(info.value).startswith("ItemOffersRequest.for_asin: Asin=None must be a string")
+
+
+def test_an_id_too_long_for_the_512_character_uri_is_a_client_validation_error() -> None:
+    with pytest.raises(
+        ClientValidationError,
+        match=r"SellerSKU='xxx.*\.\.\. is too long: its uri would be 537 characters, at most 512",
+    ):
+        m.ListingOffersRequest.for_sku("x" * 500, US)
+    longest = m.ListingOffersRequest.for_sku("x" * (512 - len("/products/pricing/v0/listings//offers")), US)
+    assert len(longest.uri) == 512
+
+
+def test_the_asin_is_url_encoded_into_the_path_like_the_sku() -> None:
+    assert m.ItemOffersRequest.for_asin("A/B 1", US).uri == "/products/pricing/v0/items/A%2FB%201/offers"
+    # A well-formed ASIN is unchanged; a malformed one is sent (the batch answers it with its own error).
+    assert (
+        m.ItemOffersRequest.for_asin("B00EXAMPLE", US).uri == "/products/pricing/v0/items/B00EXAMPLE/offers"
+    )
+    assert m.ItemOffersRequest.for_asin("b0", US).uri == "/products/pricing/v0/items/b0/offers"
+
+
+def test_values_are_trimmed_as_single_calls_trim_them() -> None:
+    request = m.ListingOffersRequest.for_sku(" SKU-1 ", f" {US} ", " Used ", " Business ")  # type: ignore[arg-type]
+    assert request.to_json_dict() == {
+        "uri": "/products/pricing/v0/listings/SKU-1/offers",
+        "method": "GET",
+        "MarketplaceId": US,
+        "ItemCondition": "Used",
+        "CustomerType": "Business",
+    }
+
+
+# --- money amounts are bounded: no absurd exponent reaches user code ----------------------------------
+OUT_OF_BOUNDS = re.escape("a money amount's decimal exponent must lie within -20..20")
+
+
+@pytest.mark.parametrize(
+    "amount",
+    ["1e100000000", "1e-999999999", "0E-999999999", "1e21", "-1e21", "1e-21", "1234567890123456789012"],
+)
+def test_a_money_amount_with_an_absurd_exponent_fails_validation(amount: str) -> None:
+    body = {"payload": _offers_result(MarketplaceID=US)}
+    body["payload"]["Summary"]["LowestPrices"][0]["LandedPrice"] = _money(amount)
+    raw = json.dumps(body).replace(f'"{amount}"', amount)  # a JSON number, as Amazon would send it
+    with pytest.raises(ValidationError, match=OUT_OF_BOUNDS):
+        m.GetOffersResponse.model_validate(json.loads(raw, parse_float=Decimal))
+    with pytest.raises(ValidationError, match=OUT_OF_BOUNDS):
+        m.MoneyType(amount=Decimal(amount))
+
+
+def test_money_amounts_up_to_exponent_20_parse_unchanged_and_stay_finite() -> None:
+    def parse(amount: str) -> m.MoneyType:
+        return m.MoneyType.model_validate(json.loads(f'{{"Amount": {amount}}}', parse_float=Decimal))
+
+    for amount in ("1e20", "999999999999999999999.99", "1e-20", "0", "0.00", "-12.99", "14.99"):
+        assert str(parse(amount).amount) == str(Decimal(amount))
+    with pytest.raises(ValidationError, match="decimal exponent"):
+        parse("1e21")
+    for amount in ("NaN", "Infinity", "-Infinity"):
+        with pytest.raises(ValidationError, match="finite number"):
+            m.MoneyType.model_validate(_money(Decimal(amount)))
