@@ -172,7 +172,8 @@ Chunk = list[tuple[int, str, str]]
 """A chunk of ``(index, id as given, normalized id)`` sent in one request."""
 Emit = Callable[[BulkResult[Any]], None]
 Worker = Callable[[Chunk, Emit], Awaitable[None]]
-"""Processes one chunk and emits exactly one :class:`BulkResult` per id of it (never raises)."""
+"""Processes one chunk and emits exactly one :class:`BulkResult` per id of it (never raises: an exception
+from a worker ends the stream with that exception, as one from the ids' iterator does)."""
 
 
 def stream_bulk(
@@ -270,8 +271,11 @@ async def _stream(
             await chunks.put(None)
 
     async def run_worker(worker: Worker) -> None:
-        while (chunk := await chunks.get()) is not None:
-            await worker(chunk, results.put_nowait)
+        try:
+            while (chunk := await chunks.get()) is not None:
+                await worker(chunk, results.put_nowait)
+        except Exception as exc:  # a worker broke its contract: the consumer sees why, instead of waiting
+            results.put_nowait(exc)
 
     tasks = [asyncio.create_task(produce(), name="mws-bulk-producer")]
     tasks += [asyncio.create_task(run_worker(w), name=f"mws-bulk-worker-{n}") for n, w in enumerate(workers)]

@@ -253,6 +253,24 @@ async def test_stream_bulk_refuses_a_non_positive_chunk_size_or_window() -> None
         stream_bulk(["9780306406157"], id_type="ISBN", chunk_size=5, workers=[worker], window=0)
 
 
+async def test_a_worker_that_raises_ends_the_stream_with_its_error_instead_of_hanging() -> None:
+    calls: list[int] = []
+
+    async def worker(chunk: Chunk, emit: Emit) -> None:
+        calls.append(len(chunk))
+        raise RuntimeError("worker broke")
+
+    ids = ["9780306406157", "9780131103627", "9780262033848"]
+    stream = stream_bulk(ids, id_type="ISBN", chunk_size=5, workers=[worker])
+
+    async def drain() -> list[BulkResult[object]]:
+        return [result async for result in stream]
+
+    with pytest.raises(RuntimeError, match="worker broke"):
+        await asyncio.wait_for(drain(), 5)
+    assert calls == [3]
+
+
 class StripRaises(str):
     __slots__ = ()
 
