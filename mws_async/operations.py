@@ -67,7 +67,8 @@ def format_datetime(value: datetime | date) -> str:
     """ISO 8601 in UTC with ``Z`` (``2020-01-01T00:00:00Z``); naive datetimes are refused by the caller."""
     if isinstance(value, datetime):
         value = value.astimezone(UTC)
-        text = value.strftime("%Y-%m-%dT%H:%M:%S")
+        # isoformat pads the year to four digits (strftime's %Y gives "1-01-01" for year 1 on glibc).
+        text = value.replace(tzinfo=None, microsecond=0).isoformat()
         if value.microsecond:
             text += f".{value.microsecond // 1000:03d}"
         return text + "Z"

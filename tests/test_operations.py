@@ -409,6 +409,16 @@ def test_datetimes_out_of_the_utc_range_are_reported() -> None:
         REQUEST_REPORT.build({"report_type": "_X_", "start_date": early})
 
 
+def test_early_years_are_sent_with_four_digits_as_iso_8601_requires() -> None:
+    for moment, wire in [
+        (datetime(1, 1, 1, tzinfo=UTC), "0001-01-01T00:00:00Z"),
+        (datetime(999, 12, 31, 23, 59, 59, 250_000, tzinfo=UTC), "0999-12-31T23:59:59.250Z"),
+        (datetime(2020, 1, 2, 3, 4, 5, tzinfo=timezone(timedelta(hours=1))), "2020-01-02T02:04:05Z"),
+    ]:
+        params, _ = LIST_ORDERS.build({"created_after": moment}, default_marketplace=US)
+        assert params["CreatedAfter"] == wire
+
+
 def test_a_generator_for_a_list_is_read_once_and_checked() -> None:
     statuses = (s for s in ["Unshipped", "PartiallyShipped"])
     params, _ = LIST_ORDERS.build(
