@@ -26,7 +26,14 @@ from mws_async.sync.errors import (
     SyncStoreError,
 )
 from mws_async.sync.runner import SyncResult, check_dataset, needs_since, plan, sync
-from mws_async.sync.store import DEFAULT_DB, Store, SyncState, database_url, open_store
+from mws_async.sync.store import (
+    DEFAULT_DB,
+    Store,
+    SyncState,
+    check_reports_dir,
+    database_url,
+    open_store,
+)
 
 __all__ = [
     "DATASETS",
@@ -42,6 +49,7 @@ __all__ = [
     "SyncState",
     "SyncStoreError",
     "check_dataset",
+    "check_reports_dir",
     "database_url",
     "needs_since",
     "open_store",

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import sqlalchemy as sa
 
-from mws_async.sync.errors import SyncPlanError
+from mws_async.sync.errors import SyncPlanError, SyncStoreError
 from mws_async.sync.schema import FINANCIAL_EVENTS, INVENTORY_SUPPLY, ORDER_ITEMS, ORDERS, REPORTS
 from mws_async.sync.store import Lease, Store, SyncState, utcnow
 
@@ -453,10 +453,17 @@ async def sync_reports(ctx: SyncContext) -> SyncState:
             if report.report_id in held:
                 ctx.progress.skipped += 1
                 continue
-            folder.mkdir(parents=True, exist_ok=True)
-            done = await ctx.client.reports.get_report(
-                report.report_id, folder / f"{report.report_id}.report"
-            )
+            target = folder / f"{report.report_id}.report"
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                done = await ctx.client.reports.get_report(report.report_id, target)
+            except OSError as exc:  # disk full, the folder changed since the check, ...
+                raise SyncStoreError(
+                    store.display,
+                    f"cannot write report {report.report_id} to {target} ({exc.strerror or exc}); free "
+                    "space or fix the reports folder, then run again (stored reports are not downloaded "
+                    "again)",
+                ) from None
             row = {
                 "seller_id": seller,
                 "report_id": report.report_id,

@@ -6,7 +6,7 @@
     └── SyncError                   a sync could not run or go on
         ├── SyncLockedError         another sync holds the lease on this seller and dataset
         ├── SyncLeaseLostError      this sync's lease was taken over: it stopped without committing more
-        ├── SyncStoreError          the database failed or cannot be used (message without password)
+        ├── SyncStoreError          the database or its reports folder failed (message without password)
         └── SyncPlanError           nothing to start from (no --since on a first run, no orders yet)
 """
 
@@ -49,7 +49,8 @@ class SyncLeaseLostError(SyncError):
 
 
 class SyncStoreError(SyncError):
-    """The database failed, cannot be reached or cannot hold a sync; ``store`` is its URL (no password)."""
+    """The database failed, cannot be reached or cannot hold a sync, or a report file could not be written
+    to its reports folder; ``store`` is the database's URL (no password)."""
 
     def __init__(self, store: str, message: str) -> None:
         self.store = store

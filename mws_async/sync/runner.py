@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from mws_async.errors import ConfigurationError
 from mws_async.sync.datasets import DATASETS, DEFAULT_OVERLAP, SyncContext, SyncProgress
 from mws_async.sync.errors import SyncError
-from mws_async.sync.store import Lease, Store, SyncState
+from mws_async.sync.store import Lease, Store, SyncState, check_reports_dir
 
 if TYPE_CHECKING:
     from mws_async.client import MWSClient
@@ -84,12 +84,16 @@ async def sync(
 ) -> SyncResult:
     """Copy ``dataset`` of the client's seller into ``store``, from its checkpoint (or from ``since`` on
     a first run) up to now; see :mod:`mws_async.sync.datasets`. Raises
-    :class:`~mws_async.sync.errors.SyncLockedError` when another sync of the same seller and dataset runs.
+    :class:`~mws_async.sync.errors.SyncLockedError` when another sync of the same seller and dataset runs,
+    and :class:`~mws_async.errors.ConfigurationError` up front when reports could not be written to the
+    store's reports folder.
     ``progress`` is updated as pages are committed; ``max_pages`` stops early (the next run goes on)."""
     check_dataset(dataset)
     if overlap < timedelta(0):
         raise ConfigurationError(f"overlap must not be negative, not {overlap}")
     seller_id = client.credentials.seller_id
+    if dataset == "reports":  # before the lease and any request, not at the first download
+        check_reports_dir(store.reports_dir / seller_id)
     progress = progress or SyncProgress(dataset)
     lease = await store.acquire_lease(seller_id, dataset)
     beat = asyncio.create_task(_heartbeat(store, lease, min(60.0, store.lease_seconds / 3)))

@@ -1,8 +1,11 @@
 """A sync store: a SQLite file or a PostgreSQL database holding the schema of :mod:`mws_async.sync.schema`.
 
 :func:`open_store` takes what a user types: a file path (SQLite), ``sqlite:///path``, or
-``postgresql://user:password@host/db`` (``postgres://`` too; unix sockets with ``?host=/dir``). It creates
-the tables when missing and refuses a store made by another schema version.
+``postgresql://user:password@host/db`` (``postgres://`` too; unix sockets with ``?host=/dir``; libpq's
+``sslmode``, ``connect_timeout`` and ``application_name`` parameters are translated for asyncpg). A URL the
+drivers could not use (a port out of range, an unknown parameter, no database name) is a
+:class:`~mws_async.errors.ConfigurationError` before anything connects. It creates the tables when missing
+and refuses a store made by another schema version.
 
 Writes go through :meth:`Store.transaction`: one transaction, ``BEGIN IMMEDIATE`` on SQLite (so a
 transaction that reads then writes never deadlocks with another process), and every driver failure turned
@@ -21,6 +24,8 @@ never overwrite the newer work of the one that replaced it.
 
 from __future__ import annotations
 
+import asyncio
+import math
 import os
 import secrets
 import socket
@@ -48,6 +53,7 @@ __all__ = [
     "Lease",
     "Store",
     "SyncState",
+    "check_reports_dir",
     "database_url",
     "open_store",
 ]
@@ -65,14 +71,19 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def database_url(value: str) -> URL:
+def database_url(value: str | URL) -> URL:
     """The SQLAlchemy URL (async driver) for what a user typed: a path, ``sqlite:///...`` or
-    ``postgresql://...``; anything else is a :class:`~mws_async.errors.ConfigurationError`."""
+    ``postgresql://...`` (an already parsed URL is checked the same way); anything else, and any setting
+    the driver could not use, is a :class:`~mws_async.errors.ConfigurationError` (without the password)."""
+    if isinstance(value, URL):
+        return _checked(value, value.drivername.lower())
     text = value.strip()
     if not text:
         raise ConfigurationError("the database is empty: give a SQLite file path or a postgresql:// URL")
+    if "\x00" in text:
+        raise ConfigurationError("the database contains a NUL character: give a SQLite file path or a URL")
     if "://" not in text:
-        return URL.create("sqlite+aiosqlite", database=str(Path(text).expanduser().resolve()))
+        return URL.create("sqlite+aiosqlite", database=str(_sqlite_path(text)))
     scheme = text.split("://", 1)[0].lower()
     try:
         url = make_url(text)
@@ -81,25 +92,172 @@ def database_url(value: str) -> URL:
             f"{scheme}://...: not a database URL; give a SQLite file path or "
             "postgresql://user:password@host:port/database"
         ) from None
+    return _checked(url, scheme)
+
+
+def _sqlite_path(text: str) -> Path:
+    try:
+        return Path(text).expanduser().resolve()
+    except RuntimeError:  # "~name/..." of an unknown user, or no home folder at all
+        first = text.split("/", 1)[0]
+        raise ConfigurationError(
+            f"{text}: cannot find the home folder of {first}; write the file's path out in full"
+        ) from None
+    except OSError as exc:
+        raise ConfigurationError(f"{text}: not a usable file path ({exc.strerror or exc})") from None
+
+
+def _shown(url: URL) -> str:
+    """The URL for messages: no password, and no parameters (one may carry a secret)."""
+    return url.set(query={}).render_as_string(hide_password=True)
+
+
+def _checked(url: URL, scheme: str) -> URL:
+    parts = [url.username, url.password, url.host, url.database]
+    for key, values in url.normalized_query.items():
+        parts += [key, *values]
+    if any("\x00" in part for part in parts if part):
+        raise ConfigurationError(f"{_shown(url)}: the URL contains a NUL character")
     if scheme in ("sqlite", "sqlite+aiosqlite"):
-        if not url.database:
-            raise ConfigurationError(f"{text}: an in-memory SQLite database keeps nothing; give a file path")
-        return url.set(drivername="sqlite+aiosqlite")
+        url = url.set(drivername="sqlite+aiosqlite")
+        _check_sqlite(url)
+        return url
     if scheme in ("postgresql", "postgres", "postgresql+asyncpg"):
-        return url.set(drivername="postgresql+asyncpg")
+        url = url.set(drivername="postgresql+asyncpg")
+        _check_postgres(url)
+        return url
     raise ConfigurationError(
-        f"{url.render_as_string(hide_password=True)}: unsupported database {scheme!r}; give a SQLite file "
-        "path (or sqlite:///path) or a postgresql:// URL"
+        f"{_shown(url)}: unsupported database {scheme!r}; give a SQLite file path (or sqlite:///path) or a "
+        "postgresql:// URL"
     )
 
 
-def _describe(exc: BaseException) -> str:
-    """A driver failure in one short line: the driver's own message, never the SQL or its parameters."""
+def _check_sqlite(url: URL) -> None:
+    shown = _shown(url)
+    if url.username or url.password or url.host or url.port:
+        raise ConfigurationError(
+            f"{shown}: a SQLite URL names a file, not a server; write sqlite:///relative/path or "
+            "sqlite:////absolute/path (or just the path)"
+        )
+    if not url.database or url.database == ":memory:":
+        raise ConfigurationError(f"{shown}: an in-memory SQLite database keeps nothing; give a file path")
+    if url.query:
+        # The store sets the connection up itself (WAL, busy timeout, BEGIN IMMEDIATE): a URL option
+        # would be overridden or ignored.
+        names = ", ".join(repr(key) for key in url.query)
+        raise ConfigurationError(
+            f"{shown}: URL parameters ({names}) are not supported (the store sets its own SQLite options: "
+            "WAL and a 30 s busy timeout); give the file path alone"
+        )
+
+
+_SSL_MODES: Final = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
+_PG_PARAMETERS: Final = "sslmode, connect_timeout, application_name and host (a unix-socket folder)"
+_PG_IN_URL: Final = frozenset({"user", "password", "dbname", "port"})
+_PG_SSL_FILES: Final = {
+    "sslrootcert": "PGSSLROOTCERT",
+    "sslcert": "PGSSLCERT",
+    "sslkey": "PGSSLKEY",
+    "sslcrl": "PGSSLCRL",
+}
+
+
+def _check_postgres(url: URL) -> None:
+    shown = _shown(url)
+    if url.port is not None and not 1 <= url.port <= 65535:
+        raise ConfigurationError(f"{shown}: port {url.port} is not a port number (1-65535)")
+    host = url.host or ""
+    if host and not host.startswith("/"):
+        try:
+            host.encode("idna")  # what the resolver does: an empty or over-long label fails there
+        except UnicodeError:
+            raise ConfigurationError(f"{shown}: {host!r} is not a valid host name") from None
+    if not url.database:
+        raise ConfigurationError(
+            f"{shown}: no database name; give postgresql://user:password@host:port/database"
+        )
+    _pg_connect_args(url)
+
+
+def _pg_connect_args(url: URL) -> tuple[URL, dict[str, Any]]:
+    """The URL asyncpg is given (only ``host`` left in its query) and the connect arguments that carry
+    the libpq parameters asyncpg spells differently: ``sslmode`` -> ``ssl``, ``connect_timeout`` ->
+    ``timeout``, ``application_name`` -> ``server_settings``. Anything else is a ConfigurationError."""
+    shown = _shown(url)
+    connect: dict[str, Any] = {}
+    for key, values in url.normalized_query.items():
+        if key == "host":  # unix-socket folders or several hosts: SQLAlchemy hands them to asyncpg
+            continue
+        if len(values) != 1:
+            raise ConfigurationError(f"{shown}: the URL parameter {key!r} is given {len(values)} times")
+        value = values[0]
+        if key in ("sslmode", "ssl"):  # libpq's name, and asyncpg's (as SQLAlchemy documents it)
+            if value not in _SSL_MODES:
+                raise ConfigurationError(
+                    f"{shown}: {key}={value!r} is not an SSL mode; use one of {', '.join(_SSL_MODES)}"
+                )
+            if connect.get("ssl", value) != value:
+                raise ConfigurationError(f"{shown}: sslmode and ssl disagree; give sslmode once")
+            connect["ssl"] = value
+        elif key == "connect_timeout":
+            try:
+                seconds = float(value)
+            except ValueError:
+                seconds = math.nan
+            if not math.isfinite(seconds):
+                raise ConfigurationError(
+                    f"{shown}: connect_timeout={value!r} is not a number of seconds; give e.g. "
+                    "connect_timeout=10"
+                )
+            # libpq: zero or a negative value waits indefinitely.
+            connect["timeout"] = seconds if seconds > 0 else None
+        elif key == "application_name":
+            connect["server_settings"] = {"application_name": value}
+        elif key in _PG_IN_URL:
+            raise ConfigurationError(
+                f"{shown}: the URL parameter {key!r} is not supported; write it in the URL itself: "
+                "postgresql://user:password@host:port/database"
+            )
+        elif key in _PG_SSL_FILES:
+            raise ConfigurationError(
+                f"{shown}: the URL parameter {key!r} is not supported; set the environment variable "
+                f"{_PG_SSL_FILES[key]} to the file instead (read with sslmode=require or stricter)"
+            )
+        else:
+            raise ConfigurationError(
+                f"{shown}: the URL parameter {key!r} is not supported; the parameters understood are "
+                f"{_PG_PARAMETERS}"
+            )
+    hosts = url.normalized_query.get("host", ())
+    return url.set(query={"host": hosts} if hosts else {}), connect
+
+
+def _describe(exc: BaseException, password: str | None = None) -> str:
+    """A driver failure in one short line: the driver's own message, never the SQL or its parameters,
+    nor ``password`` (should a driver ever echo it)."""
     original = getattr(exc, "orig", None) or exc
     text = " ".join(str(original).split()) or type(original).__name__
+    if password:
+        text = text.replace(password, "***")
     if len(text) > _MESSAGE_LIMIT:
         text = text[:_MESSAGE_LIMIT] + "..."
     return f"{type(original).__name__}: {text}"
+
+
+def _setting_refused(exc: BaseException) -> BaseException | None:
+    """The error behind ``exc`` if it says a connection setting is unusable (asyncpg's
+    ClientConfigurationError, e.g. a missing root certificate, or a plain ValueError / TypeError /
+    OverflowError of a driver's argument checks); None for a failure of the database itself."""
+    seen: BaseException | None = exc
+    for _ in range(4):  # SQLAlchemy's error -> its DBAPI adapter's -> the driver's
+        if seen is None:
+            return None
+        if isinstance(seen, _CLIENT_CONFIGURATION_ERRORS):
+            return seen
+        if not isinstance(seen, _DRIVER_ERRORS) and isinstance(seen, (ValueError, TypeError, OverflowError)):
+            return seen
+        seen = getattr(seen, "orig", None) or seen.__cause__
+    return None
 
 
 def _driver_errors() -> tuple[type[BaseException], ...]:
@@ -116,6 +274,18 @@ def _driver_errors() -> tuple[type[BaseException], ...]:
 
 
 _DRIVER_ERRORS: Final = _driver_errors()
+
+
+def _client_configuration_errors() -> tuple[type[BaseException], ...]:
+    try:
+        import asyncpg
+
+        return (asyncpg.ClientConfigurationError,)
+    except ImportError:  # pragma: no cover - the sync extra installs it
+        return ()
+
+
+_CLIENT_CONFIGURATION_ERRORS: Final = _client_configuration_errors()
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,12 +402,38 @@ class Store:
         """One transaction: committed when the block ends, rolled back if it raises. Driver failures
         become :class:`SyncStoreError`."""
         try:
-            async with self.engine.begin() as conn:
-                yield conn
+            conn = await self._connect()
+            try:
+                async with conn.begin():
+                    yield conn
+            finally:
+                await asyncio.shield(conn.close())
         except _DRIVER_ERRORS as exc:
-            raise SyncStoreError(self.display, _describe(exc)) from None
+            raise SyncStoreError(self.display, _describe(exc, self.url.password)) from None
         except OSError as exc:  # the server could not be reached
-            raise SyncStoreError(self.display, f"cannot connect ({_describe(exc)})") from None
+            raise SyncStoreError(
+                self.display, f"cannot connect ({_describe(exc, self.url.password)})"
+            ) from None
+
+    async def _connect(self) -> AsyncConnection:
+        """A connection; a setting the driver refuses only when connecting (a value out of its range, a
+        host name it cannot encode) is a :class:`~mws_async.errors.ConfigurationError`."""
+        try:
+            return await self.engine.connect().start()
+        except (ValueError, TypeError, OverflowError, sa.exc.InterfaceError) as exc:
+            refused = _setting_refused(exc)
+            if refused is None:
+                raise
+            certificates = (
+                " (and PGSSLROOTCERT, the server's CA certificate, for sslmode=verify-ca or verify-full)"
+                if isinstance(refused, _CLIENT_CONFIGURATION_ERRORS)
+                else ""
+            )
+            raise ConfigurationError(
+                f"database {self.display}: the driver cannot use these connection settings "
+                f"({_describe(refused, self.url.password)}); check the URL's host, port and "
+                f"parameters{certificates}"
+            ) from None
 
     async def create_schema(self) -> None:
         """Create the tables when missing; refuse a store of another schema version."""
@@ -432,6 +628,38 @@ def _sqlite_pragmas(engine: AsyncEngine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def check_reports_dir(path: str | os.PathLike[str]) -> Path:
+    """``path`` if reports can be written there: a writable folder, or one that can be created (its
+    nearest existing parent is a writable folder). Otherwise a
+    :class:`~mws_async.errors.ConfigurationError` naming it. Nothing is created."""
+    folder = Path(path)
+    problem = _folder_problem(folder)
+    if problem is not None:
+        raise ConfigurationError(
+            f"the reports folder {folder}: {problem}; give a folder that exists or can be created "
+            "(--reports-dir, or reports_dir= of open_store)"
+        )
+    return folder
+
+
+def _folder_problem(folder: Path) -> str | None:
+    probe = folder
+    try:
+        while not probe.is_dir():
+            if probe.exists():
+                return f"{probe} is a file, not a folder"
+            if probe.is_symlink():
+                return f"{probe} is a broken symbolic link"
+            if probe.parent == probe:  # pragma: no cover - a missing root
+                return f"{probe} does not exist"
+            probe = probe.parent
+        if not os.access(probe, os.W_OK | os.X_OK):
+            return f"{probe} is not writable"
+    except (OSError, ValueError) as exc:  # unreadable parent, a NUL in the path
+        return f"cannot be checked ({exc})"
+    return None
+
+
 def _default_reports_dir(url: URL) -> Path:
     if url.get_backend_name() == "sqlite" and url.database:
         database = Path(url.database)
@@ -449,7 +677,7 @@ async def open_store(
     """Open (and with ``create``, initialise) the store at ``url``: a SQLite path or URL, or a
     ``postgresql://`` URL. ``reports_dir`` is where reports are written (default: beside a SQLite file as
     ``<name>.reports``, else ``./mws-async-reports``)."""
-    parsed = url if isinstance(url, URL) else database_url(url)
+    parsed = database_url(url)
     if lease_seconds <= 0:
         raise ConfigurationError(f"lease_seconds must be positive, not {lease_seconds}")
     if parsed.get_backend_name() == "sqlite" and parsed.database:
@@ -465,11 +693,16 @@ async def open_store(
             engine = create_async_engine(parsed, connect_args={"timeout": 30})
             _sqlite_pragmas(engine)
         else:
-            engine = create_async_engine(parsed, pool_size=2, max_overflow=2)
-    except (sa.exc.ArgumentError, ImportError) as exc:
+            target, connect_args = _pg_connect_args(parsed)
+            engine = create_async_engine(target, pool_size=2, max_overflow=2, connect_args=connect_args)
+    except (sa.exc.NoSuchModuleError, ImportError) as exc:
         raise ConfigurationError(
-            f"{parsed.render_as_string(hide_password=True)}: {_describe(exc)}; the sync needs the 'sync' "
-            "extra (pip install 'mws-async[sync]')"
+            f"{_shown(parsed)}: {_describe(exc)}; the sync needs the 'sync' extra "
+            "(pip install 'mws-async[sync]')"
+        ) from None
+    except sa.exc.ArgumentError as exc:
+        raise ConfigurationError(
+            f"{_shown(parsed)}: {_describe(exc, parsed.password)}; check the URL"
         ) from None
     folder = Path(reports_dir) if reports_dir is not None else _default_reports_dir(parsed)
     store = Store(engine, parsed, reports_dir=folder, lease_seconds=lease_seconds)
