@@ -13,6 +13,7 @@ from mws_async.deadlines import deadline
 from mws_async.errors import (
     AccessDeniedError,
     AuthenticationError,
+    ClientClosedError,
     ClientValidationError,
     ConfigurationError,
     ContentMD5MismatchError,
@@ -44,6 +45,7 @@ from mws_async.transport import RequestRecord
 __all__ = [
     "AccessDeniedError",
     "AuthenticationError",
+    "ClientClosedError",
     "ClientValidationError",
     "ConfigurationError",
     "ContentMD5MismatchError",

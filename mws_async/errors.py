@@ -5,6 +5,7 @@
     MWSError
     ├── ConfigurationError (also ValueError)     bad endpoint, credentials, user agent, quota table
     ├── ClientValidationError (also ValueError)  arguments rejected before anything was sent
+    ├── ClientClosedError                        a client used after aclose(), or from another event loop
     ├── QuotaCostError (also ValueError)         a request costs more than its bucket can ever hold
     ├── ClockSkewError                           the server's clock is absurdly far from ours (> 24 h)
     ├── TransportError                           connection failures and timeouts
@@ -40,6 +41,7 @@ from typing import Any, ClassVar
 __all__ = [
     "AccessDeniedError",
     "AuthenticationError",
+    "ClientClosedError",
     "ClientValidationError",
     "ClockSkewError",
     "ConfigurationError",
@@ -95,6 +97,12 @@ class ClientValidationError(MWSError, ValueError):
         self.operation = operation
         self.problems = list(problems)
         super().__init__(f"{operation}: " + "; ".join(self.problems))
+
+
+class ClientClosedError(MWSError):
+    """A client used after :meth:`aclose` (or the end of its ``async with`` block), or from an event loop
+    other than the one it first ran in (its connection pool belongs to that loop). Nothing was sent: make a
+    new client, inside the loop that uses it."""
 
 
 class QuotaCostError(MWSError, ValueError):

@@ -23,14 +23,16 @@ from __future__ import annotations
 
 import asyncio
 import os
+import weakref
 
 import httpx
 
-from mws_async.errors import ConfigurationError
+from mws_async.errors import ClientClosedError, ConfigurationError
 
 __all__ = [
     "TRANSPORTS",
     "BodyTooLarge",
+    "LoopBound",
     "default_transport_name",
     "fetch",
     "make_http_client",
@@ -158,3 +160,43 @@ class BodyTooLarge(Exception):
     def __init__(self, size: int, limit: int, *, declared: bool) -> None:
         super().__init__(f"{size} > {limit}")
         self.size, self.limit, self.declared = size, limit, declared
+
+
+class LoopBound:
+    """What keeps a client from being used once closed, or from another event loop than its first: its
+    connection pool belongs to that loop (aiohttp's session, httpcore's connections), so such a call would
+    fail inside the HTTP library (``RuntimeError``, "attached to a different loop") after taking quota.
+
+    :meth:`check` is called at the start of every call (two attribute reads and a comparison)."""
+
+    __slots__ = ("_closed", "_loop", "_name")
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+        self._closed = False
+        self._loop: weakref.ref[asyncio.AbstractEventLoop] | None = None
+
+    def close(self) -> None:
+        """Mark the client closed: every later :meth:`check` raises."""
+        self._closed = True
+
+    def check(self, http: httpx.AsyncClient) -> None:
+        """Raise :class:`~mws_async.errors.ClientClosedError` unless the client may send from here."""
+        if self._closed or http.is_closed:
+            raise ClientClosedError(
+                f"this {self._name} is closed (aclose() was called, or its async with block ended"
+                + ("" if self._closed else ", or the http_client given to it was closed")
+                + f"); nothing was sent. Make a new {self._name}."
+            )
+        loop = asyncio.get_running_loop()
+        bound = self._loop() if self._loop is not None else None
+        if bound is loop:
+            return
+        if self._loop is None:
+            self._loop = weakref.ref(loop)
+            return
+        raise ClientClosedError(
+            f"this {self._name} first ran in another event loop (an earlier asyncio.run, or another "
+            "thread's loop), and its connections belong to that loop; nothing was sent. Make the "
+            f"{self._name} inside the loop that uses it (one per asyncio.run)."
+        )

@@ -50,6 +50,7 @@ from mws_async.errors import (
 from mws_async.http import (
     EXCHANGE_ERRORS,
     BodyTooLarge,
+    LoopBound,
     make_http_client,
     make_http_transport,
     read_limited,
@@ -383,6 +384,7 @@ class Transport:
             raise ConfigurationError(f"min_download_rate must be positive bytes/s, got {min_download_rate!r}")
         self.min_download_rate = min_download_rate
         self.max_wait = check_max_wait(max_wait)
+        self._bound = LoopBound("MWSClient")
         self._own_client = http_client is None
         self._direct: httpx.AsyncBaseTransport | None = None
         if http_client is None:
@@ -410,7 +412,8 @@ class Transport:
     # -- lifecycle -----------------------------------------------------------------------------------
 
     async def aclose(self) -> None:
-        """Close the HTTP client if this transport created it."""
+        """Close the HTTP client if this transport created it; later calls raise ClientClosedError."""
+        self._bound.close()
         if self._own_client:
             await self._http.aclose()
 
@@ -522,6 +525,7 @@ class Transport:
         stream: bool,
         parse: Callable[[MWSResponse], Any] | None,
     ) -> Any:
+        self._bound.check(self._http)  # closed, or another event loop: refused before any quota is taken
         with _telemetry.mws_call(self, request, credentials):  # telemetry hook: a no-op unless configured
             try:
                 return await self._run_attempts(request, credentials, stream=stream, parse=parse)

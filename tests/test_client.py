@@ -13,8 +13,9 @@ from support import FIXTURES, serve_asgi
 
 from mws_async import MWSClient, RetryPolicy, xml
 from mws_async.credentials import Credentials
-from mws_async.errors import OutcomeUnknownError, UnexpectedResponseError
+from mws_async.errors import ClientClosedError, OutcomeUnknownError, UnexpectedResponseError
 from mws_async.operations import OFF_LOOP_BYTES
+from mws_async.sandbox import Sandbox
 
 CREDS = Credentials("AKIATESTKEY", "secret-key", "A1SELLERTEST")
 REPORTS_NS = "http://mws.amazonaws.com/doc/2009-01-01/"
@@ -149,3 +150,63 @@ async def test_an_answer_of_the_wrong_shape_is_raised_at_once_not_retried() -> N
     with pytest.raises(UnexpectedResponseError, match="expected <GetMatchingProductForIdResponse>"):
         await client.products.get_matching_product_for_id("ISBN", ["9781933988665"])
     assert len(seen) == 1
+
+
+# -- a client that can no longer send: closed, or made in another event loop -------------------------------
+
+
+async def test_a_client_used_after_its_async_with_block_is_refused_and_sends_nothing() -> None:
+    async with Sandbox(seed=3) as sb:
+        ids = sb.world.sample_ids("ISBN", 2)
+        async with MWSClient(sb.credentials, base_url=sb.base_url) as client:
+            await client.products.get_matching_product_for_id("ISBN", ids[:1])
+        before = sb.request_log.count()
+        with pytest.raises(ClientClosedError, match=r"this MWSClient is closed .*nothing was sent"):
+            await client.products.get_matching_product_for_id("ISBN", ids[1:])
+        again = MWSClient(sb.credentials, base_url=sb.base_url)
+        await again.aclose()
+        with pytest.raises(ClientClosedError, match="Make a new MWSClient"):
+            await again.products.get_matching_product_for_id("ISBN", ids[1:])
+        assert sb.request_log.count() == before
+
+
+async def test_a_client_whose_given_http_client_was_closed_is_refused() -> None:
+    async with Sandbox(seed=3) as sb:
+        http = httpx.AsyncClient()
+        await http.aclose()
+        client = MWSClient(sb.credentials, base_url=sb.base_url, http_client=http)
+        with pytest.raises(ClientClosedError, match="the http_client given to it was closed"):
+            await client.products.get_matching_product_for_id("ISBN", sb.world.sample_ids("ISBN", 1))
+        assert sb.request_log.count() == 0
+
+
+def test_a_client_used_from_a_second_event_loop_is_refused_not_broken() -> None:
+    ready = threading.Event()
+    running: list[tuple[Sandbox, asyncio.AbstractEventLoop, asyncio.Event]] = []
+
+    async def serve() -> None:  # the sandbox in a thread of its own, outliving both of the client's loops
+        async with Sandbox(seed=3) as sb:
+            stop = asyncio.Event()
+            running.append((sb, asyncio.get_running_loop(), stop))
+            ready.set()
+            await stop.wait()
+
+    server = threading.Thread(target=asyncio.run, args=(serve(),), daemon=True)
+    server.start()
+    assert ready.wait(30)
+    sb, server_loop, stop = running[0]
+    ids = sb.world.sample_ids("ISBN", 2)
+    client = MWSClient(sb.credentials, base_url=sb.base_url)
+    first_loop, second_loop = asyncio.new_event_loop(), asyncio.new_event_loop()
+    try:
+        first = first_loop.run_until_complete(client.products.get_matching_product_for_id("ISBN", ids[:1]))
+        assert first[0].ok
+        with pytest.raises(ClientClosedError, match="first ran in another event loop"):
+            second_loop.run_until_complete(client.products.get_matching_product_for_id("ISBN", ids[1:]))
+        first_loop.run_until_complete(client.aclose())  # closed where its connections live
+    finally:
+        first_loop.close()
+        second_loop.close()
+        server_loop.call_soon_threadsafe(stop.set)
+        server.join(30)
+    assert sb.request_log.count() == 1

@@ -38,7 +38,7 @@ from mws_async.bulk import BulkResult, BulkStats
 from mws_async.credentials import Secret
 from mws_async.deadlines import check_max_wait, deadline_end, remaining, start_attempt, within
 from mws_async.errors import ClientValidationError, ConfigurationError, DeadlineExceededError
-from mws_async.http import EXCHANGE_ERRORS, BodyTooLarge, fetch, make_http_client
+from mws_async.http import EXCHANGE_ERRORS, BodyTooLarge, LoopBound, fetch, make_http_client
 from mws_async.marketplaces import Marketplace, Region
 from mws_async.retry import RetryPolicy
 from mws_async.settings import check_byte_limit, check_hook, check_instance, check_seconds
@@ -235,6 +235,7 @@ class SPAPIClient:
             timeout=timeout,
         )
         self._specs: dict[ThrottleKey, QuotaSpec] = {}
+        self._bound = LoopBound("SPAPIClient")
         self.pricing = PricingSection(self)
 
     def __repr__(self) -> str:
@@ -255,7 +256,9 @@ class SPAPIClient:
         await self.aclose()
 
     async def aclose(self) -> None:
-        """Close the HTTP pool (if the client created it) and, if it created it, the throttler."""
+        """Close the HTTP pool (if the client created it) and, if it created it, the throttler; later calls
+        raise :class:`~mws_async.errors.ClientClosedError`."""
+        self._bound.close()
         if self._own_http:
             await self._http.aclose()
         await self.throttler.aclose()
@@ -334,6 +337,7 @@ class SPAPIClient:
 
     async def execute(self, op: SPAPIOperation, prepared: PreparedRequest) -> SPAPIResponse:
         """Send ``prepared`` through the throttler with retries; a 2xx answer or an :class:`SPAPIError`."""
+        self._bound.check(self._http)  # closed, or another event loop: refused before any quota is taken
         with _telemetry.spapi_call(self, op, prepared):  # telemetry hook: a no-op unless configured
             return await self._execute(op, prepared)
 

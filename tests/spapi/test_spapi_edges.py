@@ -12,7 +12,7 @@ from support import serve_asgi
 from test_transport_edges import CHUNKED_HEAD, RawServer, raw_server
 
 from mws_async import deadline
-from mws_async.errors import ClientValidationError, DeadlineExceededError
+from mws_async.errors import ClientClosedError, ClientValidationError, DeadlineExceededError
 from mws_async.retry import RetryPolicy
 from mws_async.spapi import SPAPIClient
 from mws_async.spapi.auth import LWACredentials
@@ -201,3 +201,14 @@ async def test_wrong_call_arguments_are_client_validation_errors(call: Any, expe
         with pytest.raises(ClientValidationError, match=expected):
             await asyncio.wait_for(call(client), 10)
     assert app.token_requests == app.answers == 0  # refused before anything was sent
+
+
+async def test_a_client_used_after_aclose_is_refused_and_sends_nothing() -> None:
+    app = ScriptedSPAPI()
+    app.answer_body = OFFERS
+    async with serve_asgi(app) as url:
+        async with scripted_client(url) as client:
+            await client.pricing.get_item_offers(ASIN, "New")
+        with pytest.raises(ClientClosedError, match="this SPAPIClient is closed"):
+            await client.pricing.get_item_offers(ASIN, "New")
+    assert app.answers == 1
