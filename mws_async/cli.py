@@ -5,7 +5,7 @@ every command runs against the embedded sandbox and says so in one line.
 
 Exit codes: 0 every id answered Success; 1 finished, but some ids were not found or invalid; 2 usage
 error; 3 configuration or authentication error; 4 some requests failed after retries (or an internal
-error); 130 interrupted (Ctrl+C).
+error); 130 interrupted (Ctrl+C); 143 terminated (SIGTERM, cleaned up as after Ctrl+C).
 
 One error boundary (:class:`BoundaryGroup`, which every command goes through, in-process test runners
 included) turns every failure into one line on stderr and its exit code; ``--debug`` (anywhere on the
@@ -13,7 +13,10 @@ command line) or ``MWS_ASYNC_DEBUG=1`` also prints the traceback. Everything a c
 before any work (before a sandbox starts, a client opens or an output file is created): id types, dates,
 flags, the ids file, the output folder, the HTTP/XML stack and Redis settings, credentials and profiles.
 Output files are written to a temporary file beside the target and renamed into place when the run
-completes, so an aborted run leaves no partial file (and keeps an older file of that name).
+completes, so an aborted run leaves no partial file (and keeps an older file of that name); an output that
+is a device or FIFO (``-o /dev/null``) is written directly. An ids file may be ``-`` (stdin), a pipe or a
+FIFO (copied once to an anonymous temporary file, then read like a file); its lines end with CR, LF or CRLF
+and may be at most :data:`MAX_ID_LINE` characters long.
 """
 
 from __future__ import annotations
@@ -24,12 +27,18 @@ import csv
 import difflib
 import errno
 import importlib
+import io
 import json
 import math
 import os
+import re
 import secrets
+import shutil
+import signal
 import socket
+import stat
 import sys
+import tempfile
 import time
 import tomllib
 import traceback
@@ -79,7 +88,12 @@ __all__ = ["CLIUsageError", "app", "main"]
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_CONFIG, EXIT_FAILED = 0, 1, 2, 3, 4
 EXIT_INTERRUPTED: Final = 130
+EXIT_TERMINATED: Final = 143
+"""128 + SIGTERM, as a shell reports a process that SIGTERM ended."""
 SANDBOX_TIME_SCALE = 10.0
+MIN_TIME_SCALE: Final = 0.001
+"""The slowest ``--time-scale``: 1000x slower than real. Far slower, the sandbox's clock runs past the
+dates Python can represent (year 9999) and its server fails on every request."""
 DEMO_TIME_SCALE: Final = 50.0
 ENV_DEBUG: Final = "MWS_ASYNC_DEBUG"
 ENV_SANDBOX_URL: Final = "MWS_ASYNC_SANDBOX_URL"
@@ -113,6 +127,14 @@ class CLIUsageError(MWSError, ValueError):
     """A command-line value the command cannot work with (exit code 2); the message names the flag."""
 
 
+class Terminated(BaseException):
+    """SIGTERM stopped a run; raised once the run has cleaned up as after Ctrl+C (exit code 143).
+
+    A BaseException, like KeyboardInterrupt, so that no ``except Exception`` on its way takes it for an
+    error of the command's own.
+    """
+
+
 # --------------------------------------------------------------------------------------------- boundary
 
 
@@ -144,6 +166,8 @@ def _exit_code(exc: BaseException) -> int:
         return EXIT_CONFIG
     if isinstance(exc, KeyboardInterrupt):
         return EXIT_INTERRUPTED
+    if isinstance(exc, Terminated):
+        return EXIT_TERMINATED
     if isinstance(exc, _CLICK.Abort):
         return EXIT_PARTIAL
     return EXIT_FAILED
@@ -175,6 +199,8 @@ def report_error(exc: BaseException, debug: bool = False) -> int:
         _say("error: ", exc.format_message() + hint)
     elif isinstance(exc, KeyboardInterrupt):
         _say("", "interrupted (Ctrl+C)")
+    elif isinstance(exc, Terminated):
+        _say("", "terminated (SIGTERM)")
     elif isinstance(exc, _CLICK.Abort):
         _say("", "aborted")
     elif isinstance(exc, (MWSError, OSError)):
@@ -269,9 +295,46 @@ class GlobalOptions:
 GLOBAL: Final = GlobalOptions()
 
 
-def _run(work: Callable[[], Coroutine[Any, Any, int]]) -> NoReturn:
-    """Run a command's coroutine and exit with its code (errors go to the boundary)."""
-    raise typer.Exit(asyncio.run(work()))
+def _run(work: Callable[[], Coroutine[Any, Any, int]], ids_file: IdsFile | None = None) -> NoReturn:
+    """Run a command's coroutine and exit with its code (errors go to the boundary); then release
+    ``ids_file``.
+
+    SIGTERM cancels the run as Ctrl+C does (asyncio.run cancels the main task on SIGINT), so every ``with``
+    and ``finally`` on the way runs: no temporary output file is left behind; then :class:`Terminated`.
+    """
+    terminated = False
+
+    async def main() -> int:
+        loop = asyncio.get_running_loop()
+        task = asyncio.current_task()
+
+        def on_sigterm() -> None:
+            nonlocal terminated
+            terminated = True
+            if task is not None:
+                task.cancel()
+
+        try:
+            loop.add_signal_handler(signal.SIGTERM, on_sigterm)
+        except (NotImplementedError, RuntimeError):  # not Unix, or not the main thread: SIGTERM as before
+            return await work()
+        try:
+            return await work()
+        finally:
+            loop.remove_signal_handler(signal.SIGTERM)
+
+    try:
+        code = asyncio.run(main())
+    except asyncio.CancelledError:
+        if terminated:
+            raise Terminated from None
+        raise
+    finally:
+        if ids_file is not None:
+            ids_file.close()
+    if terminated:  # the run caught the cancellation and finished anyway
+        raise Terminated
+    raise typer.Exit(code)
 
 
 # --------------------------------------------------------------------------------------------- checks
@@ -297,8 +360,10 @@ def _check_id_type(value: str, allowed: Sequence[str], command: str) -> str:
 
 
 def _check_time_scale(value: float | None, flag: str = "--time-scale") -> float | None:
-    if value is not None and not (math.isfinite(value) and value > 0):
-        raise CLIUsageError(f"{flag} {value:g} must be a finite number greater than 0 (e.g. 10)")
+    if value is not None and not (math.isfinite(value) and value >= MIN_TIME_SCALE):
+        raise CLIUsageError(
+            f"{flag} {value:g} is out of range: use a finite number of at least {MIN_TIME_SCALE:g} (e.g. 10)"
+        )
     return value
 
 
@@ -314,16 +379,30 @@ def _check_marketplace(value: str | None) -> Marketplace | None:
         ) from None
 
 
-def _is_stdout(path: Path | None) -> bool:
+def _is_dash(path: Path | None) -> bool:
+    """``-``: stdout for an output, stdin for an ids file."""
     return path is not None and str(path) == "-"
+
+
+def _is_special(path: Path) -> bool:
+    """An existing path that is not a regular file or a folder: a device, FIFO or socket."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
 def _check_out(path: Path | None, flag: str = "--out") -> Path | None:
     """The output file is writable: its folder exists and takes files, and it is not itself a folder."""
-    if path is None or _is_stdout(path):
+    if path is None or _is_dash(path):
         return path
     if path.is_dir():
         raise CLIUsageError(f"{flag} {path} is a folder; give a file name, e.g. {path / 'results.jsonl'}")
+    if _is_special(path):  # written in place (see Writer), so its folder need not take files
+        if not os.access(path, os.W_OK):
+            raise CLIUsageError(f"{flag} {path}: cannot write to it (permission denied)")
+        return path
     folder = path.parent
     if not folder.exists():
         raise CLIUsageError(f"{flag} {path}: the folder {folder} does not exist; create it first")
@@ -453,74 +532,127 @@ _BOMS: Final = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 _SNIFF: Final = 8192
+MAX_ID_LINE: Final = 4096
+"""The longest line an ids file may have, in characters: a real id is a few dozen; a longer line means the
+file is not a list of ids, and reading it whole would let one line take any amount of memory."""
+_SHOWN: Final = 40
+"""How much of a refused line a message quotes."""
+_SPOOL_CHUNK: Final = 1 << 20
+_NOT_TEXT: Final = re.compile("[\x00\udc80-\udcff]")
+"""NUL, or a byte that is not UTF-8 (decoded with ``surrogateescape``, it is a lone surrogate)."""
 
 
 class IdsFile:
     """A text file of ids, one per line (``#`` starts a comment line), in UTF-8 or, with a byte order mark,
-    UTF-16/UTF-32. :meth:`check` reads it once before any work; problems are :class:`CLIUsageError`\\ s
-    naming the file and the first bad line."""
+    UTF-16/UTF-32; CR, LF and CRLF all end a line. ``-`` is stdin. :meth:`check` reads it once before any
+    work; problems are :class:`CLIUsageError`\\ s naming the file and the first bad line.
+
+    A pipe, FIFO, device or stdin can be read only once, so :meth:`check` first copies it into an anonymous
+    temporary file (no name on disk, so nothing is left behind however the run ends) and both passes read
+    that; :meth:`close` releases it.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.name = "stdin" if _is_dash(path) else str(path)
         self.encoding = "utf-8"
         self.binary = False
+        self._spool: IO[bytes] | None = None
 
     def check(self, id_type: str) -> int:
         """Validate the whole file; return the number of distinct ids as the library counts them."""
+        try:
+            self._spool_if_needed()
+            with self._open() as handle:
+                head = handle.read(_SNIFF)
+            self.encoding = next((name for bom, name in _BOMS if head.startswith(bom)), "utf-8")
+            self.binary = self.encoding == "utf-8" and b"\x00" in head
+            distinct = {normalize(value, id_type) for value in self.ids()}
+        except OSError as exc:
+            self.close()
+            raise CLIUsageError(f"cannot read IDS_FILE {self.name}: {exc.strerror or exc}") from None
+        except BaseException:
+            self.close()
+            raise
+        if not distinct:
+            self.close()
+            raise CLIUsageError(
+                f"IDS_FILE {self.name} holds no ids (one id per line; lines starting with # are comments)"
+            )
+        return len(distinct)
+
+    def _spool_if_needed(self) -> None:
         path = self.path
+        if _is_dash(path):
+            if sys.stdin is None:
+                raise CLIUsageError("IDS_FILE - reads stdin, but there is no stdin")
+            self._copy(sys.stdin.buffer)
+            return
         if not path.exists():
             raise CLIUsageError(f"IDS_FILE {path} does not exist")
         if path.is_dir():
             raise CLIUsageError(f"IDS_FILE {path} is a folder, not a file of ids")
-        try:
-            with path.open("rb") as handle:
-                head = handle.read(_SNIFF)
-        except OSError as exc:
-            raise CLIUsageError(f"cannot read IDS_FILE {path}: {exc.strerror or exc}") from None
-        self.encoding = next((name for bom, name in _BOMS if head.startswith(bom)), "utf-8")
-        self.binary = self.encoding == "utf-8" and b"\x00" in head
-        distinct = {normalize(value, id_type) for value in self.ids()}
-        if not distinct:
-            raise CLIUsageError(
-                f"IDS_FILE {path} holds no ids (one id per line; lines starting with # are comments)"
-            )
-        return len(distinct)
+        if not path.is_file():  # a pipe, FIFO, /dev/stdin, <(command): gone once read
+            with path.open("rb") as source:
+                self._copy(source)
 
-    def _bad_line(self, number: int, raw: bytes) -> CLIUsageError:
-        bad = next((b for b in raw if b == 0 or b >= 0x80), raw[0] if raw else 0)
-        if self.binary or b"\x00" in raw:
+    def _copy(self, source: IO[bytes]) -> None:
+        self._spool = tempfile.TemporaryFile()  # noqa: SIM115 - held until close()
+        shutil.copyfileobj(source, self._spool, _SPOOL_CHUNK)
+        self._spool.flush()  # read through other descriptors of the file
+
+    def _open(self) -> IO[bytes]:
+        if self._spool is None:
+            return self.path.open("rb")
+        handle = os.fdopen(os.dup(self._spool.fileno()), "rb")
+        handle.seek(0)
+        return handle
+
+    def close(self) -> None:
+        """Release the copy of a pipe or stdin, if one was made."""
+        if self._spool is not None:
+            self._spool.close()
+            self._spool = None
+
+    def _bad_line(self, number: int, line: str) -> CLIUsageError:
+        found = _NOT_TEXT.search(line)
+        code = ord(found.group()) if found is not None else 0
+        byte = code - 0xDC00 if code else 0  # a surrogate escape holds the byte that was not UTF-8
+        if self.binary or "\x00" in line:
             return CLIUsageError(
-                f"{self.path}: line {number} is not text (byte 0x{bad:02x}); the file looks binary: give a "
+                f"{self.name}: line {number} is not text (byte 0x{byte:02x}); the file looks binary: give a "
                 "text file with one id per line (UTF-16 and UTF-32 need a byte order mark)"
             )
         return CLIUsageError(
-            f"{self.path}: line {number} is not UTF-8 (byte 0x{bad:02x}); save the file as UTF-8, or as "
+            f"{self.name}: line {number} is not UTF-8 (byte 0x{byte:02x}); save the file as UTF-8, or as "
             "UTF-16/UTF-32 with a byte order mark"
         )
 
     def lines(self) -> Iterator[str]:
-        """Every line, decoded (a :class:`CLIUsageError` for the first one that is not text)."""
-        if self.encoding.startswith("utf-8"):
-            # Bytes line by line, so an undecodable line is reported with its number.
-            with self.path.open("rb") as handle:
-                for number, raw in enumerate(handle, 1):
-                    if number == 1 and raw.startswith(codecs.BOM_UTF8):
-                        raw = raw[len(codecs.BOM_UTF8) :]
-                    if b"\x00" in raw:
-                        raise self._bad_line(number, raw)
-                    try:
-                        yield raw.decode("utf-8")
-                    except UnicodeDecodeError:
-                        raise self._bad_line(number, raw) from None
-            return
+        """Every line, decoded (a :class:`CLIUsageError` for the first one that is not text or is longer
+        than :data:`MAX_ID_LINE`); memory stays within one line of that size whatever the file holds."""
+        utf8 = self.encoding.startswith("utf-8")
+        # UTF-8 with surrogateescape, so an undecodable line is reported with its number and byte;
+        # utf-8-sig drops a byte order mark. newline=None: CR, LF and CRLF all end a line.
+        encoding, errors = ("utf-8-sig", "surrogateescape") if utf8 else (self.encoding, "strict")
         number = 0
         try:
-            with self.path.open(encoding=self.encoding, newline=None) as text:
-                for number, line in enumerate(text, 1):  # noqa: B007 - the count is the error's line
+            with io.TextIOWrapper(self._open(), encoding=encoding, errors=errors, newline=None) as text:
+                while line := text.readline(MAX_ID_LINE + 1):
+                    number += 1
+                    if _NOT_TEXT.search(line):
+                        raise self._bad_line(number, line)
+                    if len(line) > MAX_ID_LINE and not line.endswith("\n"):
+                        shown = line[:_SHOWN].strip()
+                        raise CLIUsageError(
+                            f"{self.name}: line {number} is longer than {MAX_ID_LINE:,} characters "
+                            f"(it starts {shown!r}...); an ids file holds one id per line: is it the "
+                            "right file?"
+                        )
                     yield line
         except UnicodeDecodeError:
             raise CLIUsageError(
-                f"{self.path}: line {number + 1} is not valid {self.encoding.upper()} text"
+                f"{self.name}: line {number + 1} is not valid {self.encoding.upper()} text"
             ) from None
 
     def ids(self) -> Iterator[str]:
@@ -532,7 +664,14 @@ class IdsFile:
 
 
 def _check_ids_file(path: Path, out: Path | None, id_type: str) -> tuple[IdsFile, int]:
-    if out is not None and not _is_stdout(out) and path.exists() and out.exists() and out.samefile(path):
+    if (
+        out is not None
+        and not _is_dash(out)
+        and not _is_dash(path)
+        and path.exists()
+        and out.is_file()  # writing to a device or FIFO replaces nothing
+        and out.samefile(path)
+    ):
         raise CLIUsageError(f"--out {out} is the ids file itself; write the results elsewhere")
     ids_file = IdsFile(path)
     return ids_file, ids_file.check(id_type)
@@ -732,11 +871,13 @@ class Writer:
 
     A file is written to a temporary file beside it (``.NAME.XXXXXXXX.part``) and renamed into place by
     :meth:`close`; :meth:`discard` (or leaving a ``with`` block by an exception) removes the temporary
-    file, so an aborted run leaves no partial file and keeps an older file of that name.
+    file, so an aborted run leaves no partial file and keeps an older file of that name. A path that exists
+    and is not a regular file (``/dev/null``, ``/dev/stdout``, a FIFO) is written directly, as to stdout:
+    renaming onto it would replace the device or FIFO with a file.
     """
 
     def __init__(self, path: Path | None, *, discard_rows: bool = False) -> None:
-        self.path = None if path is None or _is_stdout(path) else path
+        self.path = None if path is None or _is_dash(path) else path
         self.is_csv = self.path is not None and self.path.suffix.lower() == ".csv"
         self._csv: csv.DictWriter[str] | None = None
         self._temporary: Path | None = None
@@ -745,6 +886,8 @@ class Writer:
             self._handle = None
         elif self.path is None:
             self._handle = sys.stdout
+        elif _is_special(self.path):
+            self._handle = self.path.open("w", newline="", encoding="utf-8")
         else:
             self._temporary = self.path.with_name(f".{self.path.name}.{secrets.token_hex(4)}.part")
             self._handle = self._temporary.open("x", newline="", encoding="utf-8")
@@ -762,11 +905,14 @@ class Writer:
             self._handle.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
 
     def close(self) -> None:
-        """Finish: flush stdout, or move the complete file into place."""
+        """Finish: flush stdout, close a device or FIFO, or move the complete file into place."""
         if self._handle is None:
             return
         if self._temporary is None:
-            self._handle.flush()
+            if self._handle is sys.stdout:
+                self._handle.flush()
+            else:
+                self._handle.close()
             return
         self._handle.close()
         if self.path is not None:
@@ -780,8 +926,11 @@ class Writer:
             self._temporary.unlink(missing_ok=True)
             self._temporary = None
         elif self._handle is not None:
-            with suppress(OSError):  # stdout may be the closed pipe that ended the run
-                self._handle.flush()
+            with suppress(OSError):  # stdout (or a FIFO) may be the closed pipe that ended the run
+                if self._handle is sys.stdout:
+                    self._handle.flush()
+                else:
+                    self._handle.close()
 
     def __enter__(self) -> Writer:
         return self
@@ -1004,12 +1153,14 @@ def _bulk(
                 err.print(summary_table(title, summary))
             return summary.exit_code
 
-    _run(run)
+    _run(run, ids_file)
 
 
 @app.command()
 def lookup(
-    ids_file: Annotated[Path, typer.Argument(help="One id per line (UTF-8, or UTF-16/32 with a BOM)")],
+    ids_file: Annotated[
+        Path, typer.Argument(help="One id per line (UTF-8, or UTF-16/32 with a BOM); '-' reads stdin")
+    ],
     id_type: Annotated[str, typer.Option("--id-type", "-t", help=_lookup_help())] = "ISBN",
     marketplace: MarketplaceOpt = None,
     out: OutOpt = None,
@@ -1026,7 +1177,7 @@ PricedIdTypeOpt = Annotated[str, typer.Option("--id-type", "-t", help="ASIN or S
 
 @app.command()
 def pricing(
-    ids_file: Annotated[Path, typer.Argument(help="One ASIN or SellerSKU per line")],
+    ids_file: Annotated[Path, typer.Argument(help="One ASIN or SellerSKU per line; '-' reads stdin")],
     id_type: PricedIdTypeOpt = "ASIN",
     condition: Annotated[
         str,
@@ -1123,12 +1274,12 @@ def _spapi_pricing(
             err.print(summary_table("pricing (SP-API getCompetitivePricing)", summary))
         return summary.exit_code
 
-    _run(run)
+    _run(run, ids_file)
 
 
 @app.command()
 def offers(
-    ids_file: Annotated[Path, typer.Argument(help="One ASIN or SellerSKU per line")],
+    ids_file: Annotated[Path, typer.Argument(help="One ASIN or SellerSKU per line; '-' reads stdin")],
     id_type: PricedIdTypeOpt = "ASIN",
     marketplace: MarketplaceOpt = None,
     out: OutOpt = None,
@@ -1335,6 +1486,11 @@ def _check_report_type(value: str, on_sandbox: bool) -> str:
     raise CLIUsageError(f"unknown report type {value!r}; {hint}known types: {', '.join(REPORT_TYPES)}{extra}")
 
 
+def _copy_into(source: Path, device: Path) -> None:
+    with source.open("rb") as reading, device.open("wb") as writing:
+        shutil.copyfileobj(reading, writing, _SPOOL_CHUNK)
+
+
 @app.command()
 def report(
     report_type: Annotated[str, typer.Argument(help="e.g. _GET_MERCHANT_LISTINGS_DATA_ (any case)")],
@@ -1353,14 +1509,22 @@ def report(
 
     async def run() -> int:
         async with open_target(target, scale, quiet) as session:
-            with err.status(f"waiting for {report_type}...") if not quiet else _null():
-                result = await session.client.reports.request_and_download(report_type, out)
+            with (
+                err.status(f"waiting for {report_type}...") if not quiet else _null(),
+                tempfile.TemporaryDirectory(prefix="mws-async-") as folder,
+            ):
+                # A download is renamed onto its target; a device or FIFO gets a verified copy instead.
+                special = _is_special(out)
+                target_path = Path(folder) / "report" if special else out
+                result = await session.client.reports.request_and_download(report_type, target_path)
+                if result is not None and special:
+                    await asyncio.to_thread(_copy_into, result.path, out)
             if result is None:
                 if not quiet:
                     err.print("report finished with no data (_DONE_NO_DATA_)")
                 return EXIT_PARTIAL
             if not quiet:
-                err.print(f"wrote {result.size:,} bytes to {result.path} (Content-MD5 {result.md5} verified)")
+                err.print(f"wrote {result.size:,} bytes to {out} (Content-MD5 {result.md5} verified)")
             return EXIT_OK
 
     _run(run)
@@ -1416,8 +1580,6 @@ def _check_sync_db(db: str) -> Any:
 def _check_sellers(values: list[str] | None) -> list[str] | None:
     if not values:
         return None
-    import re
-
     for value in values:
         if not re.fullmatch(r"A[0-9A-Z]{9,20}", value.strip()):
             raise CLIUsageError(f"--seller {value!r} is not a SellerId (A followed by letters and digits)")
@@ -1509,6 +1671,13 @@ def sync_command(
 ) -> None:
     name = _check_choice("sync", dataset, SYNC_DATASETS, "a dataset")
     url = _check_sync_db(db)
+    if name == "reports" and reports_dir is not None:  # checked before the store, dry runs included
+        from mws_async.sync import check_reports_dir
+
+        try:
+            check_reports_dir(reports_dir)
+        except ConfigurationError as exc:
+            raise CLIUsageError(f"--reports-dir: {exc}") from None
     start = _parse_date("--since", since) if since is not None else None
     if start is not None and start >= datetime.now(UTC):
         raise CLIUsageError(f"--since {since} is in the future")

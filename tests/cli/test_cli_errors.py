@@ -1,6 +1,7 @@
 """Every user mistake gets one clear line on stderr and the documented exit code, before any work.
 
-Exit codes: 2 usage, 3 configuration/authentication, 4 requests failed (and internal errors), 130 Ctrl+C.
+Exit codes: 2 usage, 3 configuration/authentication, 4 requests failed (and internal errors), 130 Ctrl+C,
+143 SIGTERM.
 No case prints a traceback, and no case leaves an output file (or a temporary one) behind.
 """
 
@@ -25,7 +26,7 @@ from cli.cli_support import (
     write_ids,
 )
 
-from mws_async.cli import EXIT_CONFIG, EXIT_FAILED, EXIT_USAGE
+from mws_async.cli import EXIT_CONFIG, EXIT_FAILED, EXIT_OK, EXIT_USAGE
 
 ISBNS = WORLD.sample_ids("ISBN", 3)
 ASINS = WORLD.sample_ids("ASIN", 3)
@@ -150,12 +151,12 @@ CASES: dict[str, Case] = {
     ),
     "sandbox port negative": Case(lambda t: ["sandbox", "--port", "-1"], EXIT_USAGE, ("--port",)),
     "sandbox time scale negative": Case(
-        lambda t: ["sandbox", "--time-scale", "-5"], EXIT_USAGE, ("--time-scale", "greater than 0")
+        lambda t: ["sandbox", "--time-scale", "-5"], EXIT_USAGE, ("--time-scale", "at least 0.001")
     ),
     "time scale zero": Case(
         lambda t: ["lookup", isbn_file(t), "--time-scale", "0", "--out", out(t)],
         EXIT_USAGE,
-        ("--time-scale", "greater than 0"),
+        ("--time-scale", "at least 0.001"),
     ),
     "time scale not finite": Case(
         lambda t: ["lookup", isbn_file(t), "--time-scale", "nan", "--out", out(t)],
@@ -434,6 +435,35 @@ def test_entry_point_xml_parser_requested_but_not_installed(tmp_path: Path) -> N
     assert len(lines) == 1 and "xmltodict-rs" in lines[0] and "Traceback" not in completed.stderr
 
 
+@pytest.mark.parametrize(
+    ("command", "scale"),
+    [
+        ("lookup", "1e-09"),  # was: the sandbox's clock passed year 9999, tracebacks, then a hang
+        ("lookup", "1e-300"),  # was: OverflowError: timestamp out of range
+        ("lookup", "0.0009"),
+        ("demo", "0.0001"),
+        ("sandbox", "1e-09"),
+    ],
+)
+def test_entry_point_a_time_scale_below_0_001_is_a_usage_error_naming_the_range(
+    tmp_path: Path, command: str, scale: str
+) -> None:
+    args = {"lookup": ["lookup", isbn_file(tmp_path), "-q"], "demo": ["demo", "-q"], "sandbox": ["sandbox"]}
+    outcome = run_module([*args[command], "--time-scale", scale], timeout=60)
+    assert_one_line_error(outcome, EXIT_USAGE, f"--time-scale {scale} ", "at least 0.001")
+    assert [p.name for p in tmp_path.iterdir()] == ["ids.txt"]  # no output, nothing else
+
+
+def test_the_time_scale_range_starts_at_0_001(tmp_path: Path) -> None:
+    refused = invoke(["lookup", isbn_file(tmp_path), "-q", "-o", out(tmp_path), "--time-scale", "0.0009"])
+    assert_one_line_error(refused, EXIT_USAGE, "--time-scale 0.0009 ", "at least 0.001")
+    assert not (tmp_path / "out.jsonl").exists()
+    slowest = invoke(["lookup", isbn_file(tmp_path), "-q", "-o", out(tmp_path), "--time-scale", "0.001"])
+    assert slowest.code == EXIT_OK, slowest.stderr
+    assert slowest.stderr == ""
+    assert len((tmp_path / "out.jsonl").read_text().splitlines()) == len(ISBNS)
+
+
 def test_entry_point_ctrl_c_during_a_run_is_exit_130_with_one_line(tmp_path: Path) -> None:
     ids = write_ids(tmp_path / "many.txt", WORLD.sample_ids("ISBN", 3000))
     env = {k: v for k, v in __import__("os").environ.items() if not k.startswith("MWS_")}
@@ -473,6 +503,46 @@ def test_entry_point_ctrl_c_during_a_run_is_exit_130_with_one_line(tmp_path: Pat
     assert proc.returncode == 130, stderr
     assert len(lines) == 1 and "interrupted" in lines[0] and "Traceback" not in stderr
     assert not (tmp_path / "o.csv").exists() and not list(tmp_path.glob(".*"))
+
+
+def test_entry_point_sigterm_during_a_run_cleans_up_as_ctrl_c_does_and_exits_143(tmp_path: Path) -> None:
+    ids = write_ids(tmp_path / "many.txt", WORLD.sample_ids("ISBN", 3000))
+    env = {k: v for k, v in __import__("os").environ.items() if not k.startswith("MWS_")}
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "mws_async",
+            "lookup",
+            ids,
+            "-q",
+            "--time-scale",
+            "1",
+            "-o",
+            tmp_path / "o.csv",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        # As `kill PID` (or a service manager stopping it) once the run is writing its temporary file.
+        deadline = time.monotonic() + 60
+        while not list(tmp_path.glob(".*")):
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGTERM)
+        _, stderr = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    assert proc.returncode == 143, stderr  # 128 + SIGTERM, as a shell reports it
+    assert len(lines) == 1 and "terminated" in lines[0] and "Traceback" not in stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["many.txt"]  # no .o.csv.XXXX.part left behind
 
 
 def test_entry_point_a_reader_that_stops_early_is_no_error(tmp_path: Path) -> None:
