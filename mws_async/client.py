@@ -20,7 +20,8 @@ from mws_async.errors import MWSResponseError, ThrottledError, UnexpectedRespons
 from mws_async.marketplaces import Marketplace
 from mws_async.operations import Operation, R
 from mws_async.retry import RetryPolicy
-from mws_async.signing import SignatureMethod
+from mws_async.settings import check_instance
+from mws_async.signing import SignatureMethod, check_signature_method
 from mws_async.throttle import KeyStats, QuotaSpec, QuotaTable, ThrottleBackend, ThrottleKey, Throttler
 from mws_async.transport import MWSRequest, MWSResponse, RequestHook, Transport
 from mws_async.useragent import default_user_agent
@@ -47,9 +48,11 @@ class MWSClient:
             unless ``base_url`` is given.
         base_url: endpoint override (HTTPS, or plain HTTP on loopback such as the sandbox).
         http_client: an ``httpx.AsyncClient`` to use (not closed by the client); tests inject transports.
-        throttle: a :class:`Throttler`, or a backend for one (e.g. a Redis backend); default in-memory.
+        throttle: a :class:`Throttler` (its own quotas and time scale apply), or a backend for one (e.g. a
+            Redis backend); default in-memory.
         quotas: a :class:`QuotaTable` or ``{"Section.Operation": QuotaSpec}`` overrides.
-        time_scale: multiplies every restore rate (tests and benchmarks against a scaled sandbox).
+        time_scale: multiplies every restore rate (tests and benchmarks against a scaled sandbox); from
+            0.001 to 1e6.
         retry: a :class:`RetryPolicy`; ``RetryPolicy.disabled()`` turns retries off.
         user_agent: full User-Agent header (see :func:`mws_async.useragent.build_user_agent`).
         signature_method: ``HmacSHA256`` (default) or ``HmacSHA1``.
@@ -61,6 +64,9 @@ class MWSClient:
             its wait for quota, retries and HTTP attempts must fit in it, else
             :class:`~mws_async.errors.DeadlineExceededError` (at once when the wait for quota is already too
             long). ``None`` (default): no budget beyond ``timeout`` and the retry policy.
+
+    A setting of the wrong type or out of range is a :class:`~mws_async.errors.ConfigurationError` naming
+    it, raised here (see :mod:`mws_async.settings`).
     """
 
     def __init__(
@@ -83,13 +89,10 @@ class MWSClient:
     ) -> None:
         self.credentials = credentials if credentials is not None else Credentials.from_env()
         self.marketplace = Marketplace.resolve(marketplace)
-        if isinstance(throttle, Throttler):
-            self.throttler = throttle
-        else:
-            table = quotas if isinstance(quotas, QuotaTable) else QuotaTable.default()
-            if quotas is not None and not isinstance(quotas, QuotaTable):
-                table = table.with_specs(quotas)
-            self.throttler = Throttler(throttle, quotas=table, time_scale=time_scale)
+        # Checked here, not on the first call, where each would be an AttributeError or ValueError.
+        http_client = check_instance(http_client, httpx.AsyncClient, "http_client")
+        signature_method = check_signature_method(signature_method)
+        self.throttler = Throttler.for_client(throttle, quotas=quotas, time_scale=time_scale)
         self.transport = Transport(
             self.credentials,
             base_url=base_url or self.marketplace.endpoint,

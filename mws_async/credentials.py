@@ -27,6 +27,8 @@ class Secret:
     __slots__ = ("_value",)
 
     def __init__(self, value: str) -> None:
+        if not isinstance(value, str):  # bytes would fail when signing, and show in a traceback's locals
+            raise ConfigurationError(f"a Secret must hold a str, got {type(value).__name__}")
         self._value = value
 
     def reveal(self) -> str:
@@ -78,24 +80,41 @@ class Credentials:
         *,
         label: str | None = None,
     ) -> None:
+        # Types first: a bytes or int key would otherwise fail on the first call (AttributeError), and a
+        # bytes token would be stored bare and shown by repr. Only types are named, never values.
+        wrong = [
+            problem
+            for problem in (
+                _type_problem("access_key", access_key, (str,), "a str"),
+                _type_problem("secret_key", secret_key, (str, Secret), "a str or Secret"),
+                _type_problem("seller_id", seller_id, (str,), "a str"),
+                _type_problem("auth_token", auth_token, (str, Secret, type(None)), "a str, Secret or None"),
+                _type_problem("label", label, (str, type(None)), "a str or None"),
+            )
+            if problem
+        ]
+        if wrong:
+            raise ConfigurationError(f"Credentials: {'; '.join(wrong)}")
+        secret = secret_key if isinstance(secret_key, Secret) else Secret(secret_key)
         problems = [
             name
             for name, value in (
                 ("access_key", access_key),
-                ("secret_key", secret_key),
+                ("secret_key", secret.reveal()),
                 ("seller_id", seller_id),
             )
-            if not (value.reveal() if isinstance(value, Secret) else value)
+            if _blank(value)
         ]
         if problems:
             raise ConfigurationError(f"Credentials: empty {', '.join(problems)}; all three are required")
         object.__setattr__(self, "access_key", access_key)
-        object.__setattr__(
-            self, "secret_key", secret_key if isinstance(secret_key, Secret) else Secret(secret_key)
-        )
+        object.__setattr__(self, "secret_key", secret)
         object.__setattr__(self, "seller_id", seller_id)
         if isinstance(auth_token, str):
-            auth_token = Secret(auth_token) if auth_token else None
+            auth_token = Secret(auth_token)
+        # A blank token is no token: sending MWSAuthToken=" " would only be refused by MWS.
+        if auth_token is not None and _blank(auth_token.reveal()):
+            auth_token = None
         object.__setattr__(self, "auth_token", auth_token)
         object.__setattr__(self, "label", label)
 
@@ -109,22 +128,46 @@ class Credentials:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Credentials:
-        """Read ``MWS_ACCESS_KEY``, ``MWS_SECRET_KEY``, ``MWS_SELLER_ID`` and optional ``MWS_AUTH_TOKEN``.
+        """Read ``MWS_ACCESS_KEY``, ``MWS_SECRET_KEY``, ``MWS_SELLER_ID`` and optional ``MWS_AUTH_TOKEN``
+        from ``environ`` (a mapping; default ``os.environ``). A variable that is blank counts as unset.
 
         Raises :class:`ConfigurationError` naming every missing variable.
         """
-        env = os.environ if environ is None else environ
-        missing = [name for name in (ENV_ACCESS_KEY, ENV_SECRET_KEY, ENV_SELLER_ID) if not env.get(name)]
+        env = _environment(environ)
+        missing = [name for name in (ENV_ACCESS_KEY, ENV_SECRET_KEY, ENV_SELLER_ID) if _blank(env.get(name))]
         if missing:
             raise ConfigurationError(
                 f"missing environment variable(s) {', '.join(missing)}; set them or pass Credentials(...)"
             )
+        token = env.get(ENV_AUTH_TOKEN)
         return cls(
-            env[ENV_ACCESS_KEY], env[ENV_SECRET_KEY], env[ENV_SELLER_ID], env.get(ENV_AUTH_TOKEN) or None
+            env[ENV_ACCESS_KEY], env[ENV_SECRET_KEY], env[ENV_SELLER_ID], None if _blank(token) else token
         )
 
     @classmethod
     def env_configured(cls, environ: Mapping[str, str] | None = None) -> bool:
-        """True when any of the credential environment variables is set."""
-        env = os.environ if environ is None else environ
-        return any(env.get(n) for n in (ENV_ACCESS_KEY, ENV_SECRET_KEY, ENV_SELLER_ID))
+        """True when any of the credential environment variables is set (to something not blank)."""
+        env = _environment(environ)
+        return any(not _blank(env.get(n)) for n in (ENV_ACCESS_KEY, ENV_SECRET_KEY, ENV_SELLER_ID))
+
+
+def _blank(value: object) -> bool:
+    """Unset, empty or only whitespace (a string that is not text, such as bytes, is not blank)."""
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _type_problem(name: str, value: object, accepted: tuple[type, ...], expected: str) -> str | None:
+    if isinstance(value, accepted):
+        return None
+    return f"{name} must be {expected}, got {type(value).__name__}"
+
+
+def _environment(environ: Mapping[str, str] | None) -> Mapping[str, str]:
+    if environ is None:
+        return os.environ
+    if not isinstance(environ, Mapping):
+        raise ConfigurationError(
+            f"environ must be a mapping of variable names to values (like os.environ), got "
+            f"{type(environ).__name__}"
+        )
+    return environ

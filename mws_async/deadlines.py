@@ -25,25 +25,42 @@ from contextvars import ContextVar
 from typing import Final
 
 from mws_async.errors import ClientValidationError, ConfigurationError, DeadlineExceededError
+from mws_async.settings import shown
 
 __all__ = ["check_max_wait", "deadline", "deadline_end", "remaining", "start_attempt", "within"]
 
 NO_TIME_LEFT: Final = 0.001
 """With less than this left before the deadline, an attempt is not started (it could only time out)."""
 
+NO_LIMIT_BEYOND: Final = 1e9
+"""A budget longer than this many seconds (about 31 years) is no limit, as ``math.inf`` is: a number too
+large for a float (``10**400``) would otherwise be an OverflowError when the end is computed."""
+
 _END: Final[ContextVar[float | None]] = ContextVar("mws_async_deadline_end", default=None)
 """``time.monotonic()`` value by which calls in this context must be done (None: no deadline)."""
 
 
+def _positive(value: object) -> bool:
+    return not isinstance(value, bool) and isinstance(value, int | float) and value > 0
+
+
+def _budget(seconds: float) -> float:
+    """A positive budget as a float: beyond :data:`NO_LIMIT_BEYOND`, ``math.inf`` (no limit)."""
+    # Compared before converting: an int such as 10**400 compares with a float but cannot become one.
+    return math.inf if seconds > NO_LIMIT_BEYOND else float(seconds)
+
+
 def _check_seconds(name: str, seconds: float) -> float:
-    if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not seconds > 0:
-        raise ClientValidationError(name, [f"seconds must be a positive number, got {seconds!r}"])
-    return float(seconds)
+    if not _positive(seconds):
+        raise ClientValidationError(name, [f"seconds must be a positive number, got {shown(seconds)}"])
+    return _budget(seconds)
 
 
 @contextmanager
 def deadline(seconds: float) -> Iterator[float]:
-    """Give every MWS / SP-API call inside the block at most ``seconds`` from now (``math.inf``: none).
+    """Give every MWS / SP-API call inside the block at most ``seconds`` from now (``math.inf``, or any
+    number above :data:`NO_LIMIT_BEYOND`: none). Anything but a positive number is a
+    :class:`~mws_async.errors.ClientValidationError`.
 
     Yields the end as a ``time.monotonic()`` value. A deadline inside another keeps the earlier end.
     """
@@ -76,12 +93,13 @@ def remaining(end: float | None) -> float | None:
 
 
 def check_max_wait(max_wait: float | None) -> float | None:
-    """A client's ``max_wait=``: ``None`` or a positive number of seconds (else ConfigurationError)."""
-    if max_wait is not None and (
-        isinstance(max_wait, bool) or not isinstance(max_wait, int | float) or not max_wait > 0
-    ):
-        raise ConfigurationError(f"max_wait must be a positive number of seconds or None: {max_wait!r}")
-    return max_wait
+    """A client's ``max_wait=``: ``None`` or a positive number of seconds (else ConfigurationError), as a
+    float; above :data:`NO_LIMIT_BEYOND`, ``math.inf`` (no limit)."""
+    if max_wait is None:
+        return None
+    if not _positive(max_wait):
+        raise ConfigurationError(f"max_wait must be a positive number of seconds or None: {shown(max_wait)}")
+    return _budget(max_wait)
 
 
 def start_attempt(operation: str, end: float | None, attempt: int) -> float | None:

@@ -19,27 +19,65 @@ cache) never starves other tasks.
 from __future__ import annotations
 
 import asyncio
+import sys
 from collections.abc import AsyncIterator, Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from mws_async.errors import ClientValidationError, NextTokenCorruptedError, PaginationLoopError
 from mws_async.operations import Operation, Page, Pagination
+from mws_async.settings import shown
 
 if TYPE_CHECKING:
     from mws_async.client import MWSClient
     from mws_async.credentials import Credentials
 
-__all__ = ["Paginator"]
+__all__ = ["Paginator", "check_paging_arguments"]
 
 R = TypeVar("R")
+
+
+def check_paging_arguments(
+    operation: str,
+    *,
+    follow: object = False,
+    poll_interval: object = 60.0,
+    max_polls: object = None,
+    max_restarts: object = 3,
+) -> None:
+    """Raise :class:`~mws_async.errors.ClientValidationError` (for ``operation``) listing every paging
+    argument that is not what :class:`Paginator` takes: ``follow`` a bool (``"no"`` would be truthy and
+    follow); ``poll_interval`` a finite number of seconds >= 0 (``-1`` or ``nan`` would poll as fast as the
+    quota allows unasked; ``0`` asks for that, as tests against a sandbox do); ``max_polls`` a whole number
+    >= 0 or None; ``max_restarts`` a whole number >= 0."""
+    problems = []
+    if not isinstance(follow, bool):
+        problems.append(f"follow must be True or False, got {shown(follow)}")
+    # Compared with the largest float rather than math.inf: an int such as 10**400 is no float at all.
+    if (
+        isinstance(poll_interval, bool)
+        or not isinstance(poll_interval, int | float)
+        or not 0 <= poll_interval <= sys.float_info.max
+    ):
+        problems.append(f"poll_interval must be a finite number of seconds >= 0, got {shown(poll_interval)}")
+    if max_polls is not None and not _count(max_polls):
+        problems.append(f"max_polls must be a whole number >= 0 or None, got {shown(max_polls)}")
+    if not _count(max_restarts):
+        problems.append(f"max_restarts must be a whole number >= 0, got {shown(max_restarts)}")
+    if problems:
+        raise ClientValidationError(operation, problems)
+
+
+def _count(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
 class Paginator(Generic[R]):
     """Async iterator over the records of a paginated operation (see the module docstring).
 
-    Parameters: ``follow`` keeps polling a MoreResultsAvailable listing every ``poll_interval`` seconds
-    once no more results are available now (stop with ``max_polls`` or by breaking out of the loop);
-    ``max_restarts`` bounds recoveries from corrupted tokens.
+    Parameters: ``follow`` (a bool) keeps polling a MoreResultsAvailable listing every ``poll_interval``
+    seconds (a finite number >= 0) once no more results are available now (stop with ``max_polls`` or
+    by breaking out of the loop); ``max_restarts`` bounds recoveries from corrupted tokens. Other values are
+    a :class:`~mws_async.errors.ClientValidationError` raised here, before any request.
     """
 
     def __init__(
@@ -59,6 +97,13 @@ class Paginator(Generic[R]):
             raise ClientValidationError(
                 operation.action, [f"{operation.action} does not paginate; call it directly"]
             )
+        check_paging_arguments(
+            operation.action,
+            follow=follow,
+            poll_interval=poll_interval,
+            max_polls=max_polls,
+            max_restarts=max_restarts,
+        )
         self._client = client
         self._operation = operation
         self._pagination: Pagination = operation.pagination

@@ -8,33 +8,68 @@ attempt at once. Messages show a setting's type, never the value of anything tha
 from __future__ import annotations
 
 import math
-from typing import TypeVar
+from typing import Final, TypeVar
 
 import httpx
 
 from mws_async.errors import ConfigurationError
 
-__all__ = ["check_byte_limit", "check_hook", "check_instance", "check_seconds", "parse_url"]
+__all__ = [
+    "MAX_TIME_SCALE",
+    "MIN_TIME_SCALE",
+    "check_byte_limit",
+    "check_hook",
+    "check_instance",
+    "check_seconds",
+    "check_time_scale",
+    "parse_url",
+    "shown",
+]
 
 T = TypeVar("T")
 
+MIN_TIME_SCALE: Final = 0.001
+"""The slowest time scale a client takes (as the CLI's ``--time-scale``): below it a one-minute restore
+would take over 16 hours, and ``1e-300`` would make the first wait for quota practically endless."""
+MAX_TIME_SCALE: Final = 1e6
+"""The fastest time scale a client takes: beyond it restore times fall under the clock's resolution."""
 
-def _shown(value: object) -> str:
-    text = repr(value)
+
+def shown(value: object) -> str:
+    """``repr(value)`` for a message, cut to 60 characters (only for values that hold no secret)."""
+    try:
+        text = repr(value)
+    except ValueError:  # an int past Python's digit limit (-10**5000) has no repr
+        return f"an {type(value).__name__} too large to show"
     return text if len(text) <= 60 else text[:57] + "..."
 
 
 def check_seconds(value: object, name: str) -> float:
     """``value`` as a positive, finite number of seconds (a bool is not a number here)."""
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < math.inf:
-        raise ConfigurationError(f"{name} must be a positive, finite number of seconds, got {_shown(value)}")
+        raise ConfigurationError(f"{name} must be a positive, finite number of seconds, got {shown(value)}")
+    return float(value)
+
+
+def check_time_scale(value: object, name: str = "time_scale") -> float:
+    """``value`` as a time scale (a multiplier of every restore rate) from :data:`MIN_TIME_SCALE` to
+    :data:`MAX_TIME_SCALE`, so every wait for quota stays bounded and no rate divides to zero or infinity."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not MIN_TIME_SCALE <= value <= MAX_TIME_SCALE
+    ):
+        raise ConfigurationError(
+            f"{name} must be a number from {MIN_TIME_SCALE:g} to {MAX_TIME_SCALE:g} (1.0: real MWS speed), "
+            f"got {shown(value)}"
+        )
     return float(value)
 
 
 def check_byte_limit(value: object, name: str) -> int:
     """``value`` as a positive whole number of bytes."""
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise ConfigurationError(f"{name} must be a positive whole number of bytes, got {_shown(value)}")
+        raise ConfigurationError(f"{name} must be a positive whole number of bytes, got {shown(value)}")
     return value
 
 
@@ -49,7 +84,10 @@ def check_instance(value: object, expected: type[T], name: str) -> T | None:
     """``value`` if it is ``None`` or an instance of ``expected``; only the type of anything else is shown
     (credentials may have been passed in the wrong place)."""
     if value is not None and not isinstance(value, expected):
-        raise ConfigurationError(f"{name} must be a {expected.__name__} or None, got {type(value).__name__}")
+        article = "an" if expected.__name__[:1] in "AEIOU" else "a"
+        raise ConfigurationError(
+            f"{name} must be {article} {expected.__name__} or None, got {type(value).__name__}"
+        )
     return value
 
 
@@ -61,4 +99,4 @@ def parse_url(value: object, what: str) -> httpx.URL:
     try:
         return httpx.URL(value)
     except httpx.InvalidURL as exc:
-        raise ConfigurationError(f"{what} {_shown(str(value))} is not a valid URL ({exc})") from None
+        raise ConfigurationError(f"{what} {shown(str(value))} is not a valid URL ({exc})") from None

@@ -21,10 +21,13 @@ from datetime import UTC, datetime
 from typing import Final, Literal
 from urllib.parse import quote
 
+from mws_async.errors import ConfigurationError
+
 __all__ = [
     "SIGNATURE_METHODS",
     "SignatureMethod",
     "canonical_query",
+    "check_signature_method",
     "format_timestamp",
     "percent_encode",
     "sign",
@@ -43,6 +46,15 @@ _ASCII_ESCAPES: Final = {c: f"%{c:02X}" for c in range(128) if not (chr(c).isaln
 # "=". Values are never kept (MWSAuthToken is one of them).
 _NAMES: dict[str, str] = {}
 _NAMES_KEPT: Final = 4096
+
+
+def check_signature_method(value: object, name: str = "signature_method") -> SignatureMethod:
+    """``value`` if it is a supported SignatureMethod (``HmacSHA256`` or ``HmacSHA1``); anything else is a
+    :class:`~mws_async.errors.ConfigurationError` naming ``name`` (a ConfigurationError is a ValueError)."""
+    if isinstance(value, str) and value in SIGNATURE_METHODS:
+        return value  # type: ignore[return-value]
+    shown = repr(value) if isinstance(value, str) and len(value) <= 40 else type(value).__name__
+    raise ConfigurationError(f"{name} must be one of {', '.join(SIGNATURE_METHODS)}, got {shown}")
 
 
 def percent_encode(value: str) -> str:
@@ -91,10 +103,9 @@ def string_to_sign(method: str, host: str, path: str, params: Mapping[str, str])
 
 def signature(secret_key: str, text: str, method: SignatureMethod = "HmacSHA256") -> str:
     """base64(HMAC-``method``(secret_key, text)) with standard alphabet and padding."""
-    try:
-        digest = SIGNATURE_METHODS[method]
-    except KeyError:
-        raise ValueError(f"unsupported SignatureMethod {method!r}; use HmacSHA256 or HmacSHA1") from None
+    digest = SIGNATURE_METHODS.get(method) if isinstance(method, str) else None
+    if digest is None:  # refused with a ConfigurationError (a ValueError) naming the supported methods
+        digest = SIGNATURE_METHODS[check_signature_method(method, "SignatureMethod")]
     # hmac.digest: OpenSSL's one-shot HMAC, without building an HMAC object per request.
     mac = hmac.digest(secret_key.encode("utf-8"), text.encode("utf-8"), digest)
     return base64.b64encode(mac).decode("ascii")
@@ -109,10 +120,8 @@ def sign(
     method: str = "POST",
 ) -> str:
     """Signature for ``params`` (which must already hold SignatureMethod, Timestamp, ...)."""
-    sig_method = params.get("SignatureMethod", "HmacSHA256")
-    if sig_method not in SIGNATURE_METHODS:
-        raise ValueError(f"unsupported SignatureMethod {sig_method!r}; use HmacSHA256 or HmacSHA1")
-    return signature(secret_key, string_to_sign(method, host, path, params), sig_method)  # type: ignore[arg-type]
+    sig_method = check_signature_method(params.get("SignatureMethod", "HmacSHA256"), "SignatureMethod")
+    return signature(secret_key, string_to_sign(method, host, path, params), sig_method)
 
 
 def format_timestamp(moment: datetime | None = None) -> str:

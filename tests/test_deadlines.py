@@ -4,6 +4,7 @@ the retries and the HTTP attempts all respect; a refusal takes no quota."""
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 from collections.abc import AsyncIterator, Iterator
 
@@ -19,7 +20,7 @@ from mws_async import (
     OutcomeUnknownError,
     deadline,
 )
-from mws_async.deadlines import deadline_end
+from mws_async.deadlines import check_max_wait, deadline_end, remaining
 from mws_async.sandbox import Fault, Sandbox
 from mws_async.throttle import QuotaSpec, ThrottleKey, Throttler
 from mws_async.throttle.base import WouldWait
@@ -157,6 +158,27 @@ def test_a_nested_deadline_keeps_the_earlier_end() -> None:
 @pytest.mark.parametrize("seconds", [0, -1, float("nan"), "1", True])
 def test_a_deadline_must_be_a_positive_number(seconds: object) -> None:
     with pytest.raises(ClientValidationError, match="positive number"), deadline(seconds):  # type: ignore[arg-type]
+        pass
+
+
+def test_a_deadline_too_long_for_a_float_is_no_limit() -> None:
+    with deadline(10**400) as end:
+        assert end == math.inf
+        assert remaining(deadline_end()) == math.inf
+
+
+def test_a_client_max_wait_too_long_for_a_float_is_no_limit() -> None:
+    max_wait = check_max_wait(10**400)  # what MWSClient and SPAPIClient do with max_wait=
+    assert max_wait == math.inf
+    assert deadline_end(max_wait) == math.inf
+
+
+def test_a_negative_number_too_long_to_print_is_still_refused_by_name() -> None:
+    too_long = -(10**5000)
+    with (
+        pytest.raises(ClientValidationError, match="positive number, got an int too large to show"),
+        deadline(too_long),
+    ):
         pass
 
 

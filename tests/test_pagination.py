@@ -400,3 +400,70 @@ async def test_paginating_an_operation_that_does_not_paginate_is_a_typed_error()
     async with unthrottled_client(base_url="https://mws.amazonservices.com") as client:
         with pytest.raises(ClientValidationError, match="GetOrder does not paginate"):
             Paginator(client, GET_ORDER, {})
+
+
+# --- paging arguments are checked before the first request -----------------------------------------------
+
+BAD_PAGING: list[tuple[dict[str, Any], str]] = [
+    ({"follow": "no"}, r"follow must be True or False, got 'no'"),
+    ({"follow": 1}, r"follow must be True or False, got 1"),
+    (
+        {"follow": True, "poll_interval": "5"},
+        r"poll_interval must be a finite number of seconds >= 0, got '5'",
+    ),
+    (
+        {"follow": True, "poll_interval": None},
+        r"poll_interval must be a finite number of seconds >= 0, got None",
+    ),
+    ({"follow": True, "poll_interval": -1}, r"poll_interval must be a finite number of seconds >= 0, got -1"),
+    ({"follow": True, "poll_interval": float("nan")}, r"poll_interval must be .*, got nan"),
+    ({"follow": True, "poll_interval": float("inf")}, r"poll_interval must be .*, got inf"),
+    ({"follow": True, "poll_interval": 10**400}, r"poll_interval must be a finite number of seconds >= 0"),
+    ({"follow": True, "poll_interval": True}, r"poll_interval must be .*, got True"),
+]
+
+
+def recording_client() -> tuple[MWSClient, httpx.AsyncClient, list[httpx.Request]]:
+    sent: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(500)
+
+    http = httpx.AsyncClient(transport=httpx.MockTransport(handler))
+    return unthrottled_client(base_url="https://mws.amazonservices.com", http_client=http), http, sent
+
+
+@pytest.mark.parametrize(("arguments", "message"), BAD_PAGING, ids=[str(a) for a, _ in BAD_PAGING])
+async def test_list_customers_refuses_bad_paging_arguments_before_any_request(
+    arguments: dict[str, Any], message: str
+) -> None:
+    client, http, sent = recording_client()
+    async with client:
+        with pytest.raises(ClientValidationError, match=rf"^ListCustomers: {message}"):
+            client.customers.list_customers(**arguments)
+    await http.aclose()
+    assert sent == []
+
+
+async def test_every_bad_paging_argument_is_named_at_once() -> None:
+    client, http, sent = recording_client()
+    async with client:
+        with pytest.raises(ClientValidationError) as caught:
+            Paginator(
+                client,
+                LIST_CUSTOMERS,
+                {},
+                follow="yes",
+                poll_interval=-5,
+                max_polls=-1,
+                max_restarts="3",  # type: ignore[arg-type]
+            )
+    await http.aclose()
+    assert caught.value.problems == [
+        "follow must be True or False, got 'yes'",
+        "poll_interval must be a finite number of seconds >= 0, got -5",
+        "max_polls must be a whole number >= 0 or None, got -1",
+        "max_restarts must be a whole number >= 0, got '3'",
+    ]
+    assert sent == []

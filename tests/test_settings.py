@@ -11,6 +11,7 @@ from mws_async import Credentials, MWSClient
 from mws_async.errors import ConfigurationError
 from mws_async.spapi import SPAPIClient
 from mws_async.spapi.auth import LWACredentials
+from mws_async.throttle import Throttler
 
 MWS_SECRET = "mws-secret-key-0123456789"
 MWS = Credentials("AKIAEXAMPLE0123", MWS_SECRET, "A1SELLER", auth_token="amzn.mws.token-secret-1")
@@ -36,8 +37,39 @@ BAD_SETTINGS: list[tuple[dict[str, Any], str]] = [
     ({"retry": "none"}, r"retry must be a RetryPolicy or None, got str"),
     ({"max_wait": "5"}, r"max_wait must be a positive number of seconds or None: '5'"),
     ({"max_wait": True}, r"max_wait must be a positive number of seconds or None: True"),
+    (
+        {"time_scale": "10"},
+        r"time_scale must be a number from 0\.001 to 1e\+06 \(1\.0: real MWS speed\), got '10'",
+    ),
+    ({"time_scale": None}, r"time_scale must be a number from 0\.001 to 1e\+06 .*, got None"),
+    ({"time_scale": True}, r"time_scale must be a number from 0\.001 to 1e\+06 .*, got True"),
+    ({"time_scale": float("inf")}, r"time_scale must be a number from 0\.001 to 1e\+06 .*, got inf"),
+    ({"time_scale": float("nan")}, r"time_scale must be a number from 0\.001 to 1e\+06 .*, got nan"),
+    ({"time_scale": 0}, r"time_scale must be a number from 0\.001 to 1e\+06 .*, got 0"),
+    ({"time_scale": 1e-300}, r"time_scale must be a number from 0\.001 to 1e\+06 .*, got 1e-300"),
+    ({"time_scale": 1e-9}, r"time_scale must be a number from 0\.001 to 1e\+06 .*, got 1e-09"),
+    ({"time_scale": 1e7}, r"time_scale must be a number from 0\.001 to 1e\+06 .*, got 10000000\.0"),
 ]
 IDS = [f"{next(iter(kw))}={next(iter(kw.values()))!r}"[:40] for kw, _ in BAD_SETTINGS]
+
+# Settings only MWSClient has (or checks so far).
+BAD_MWS_SETTINGS: list[tuple[dict[str, Any], str]] = [
+    (
+        {"quotas": []},
+        r"quotas must be a QuotaTable or a mapping of 'Section\.Operation' to QuotaSpec, got list",
+    ),
+    (
+        {"quotas": "x"},
+        r"quotas must be a QuotaTable or a mapping of 'Section\.Operation' to QuotaSpec, got str",
+    ),
+    ({"quotas": {"x": 1}}, r"quota override 'x' must be a QuotaSpec, got int"),
+    ({"http_client": "x"}, r"http_client must be an AsyncClient or None, got str"),
+    ({"throttle": "x"}, r"throttle must be a Throttler, a ThrottleBackend \(.*\) or None, got str"),
+    ({"throttle": 1}, r"throttle must be a Throttler, a ThrottleBackend \(.*\) or None, got int"),
+    ({"signature_method": "MD5"}, r"signature_method must be one of HmacSHA256, HmacSHA1, got 'MD5'"),
+    ({"signature_method": None}, r"signature_method must be one of HmacSHA256, HmacSHA1, got NoneType"),
+]
+MWS_IDS = [f"{next(iter(kw))}={next(iter(kw.values()))!r}"[:40] for kw, _ in BAD_MWS_SETTINGS]
 
 
 @pytest.mark.parametrize(("settings", "message"), BAD_SETTINGS, ids=IDS)
@@ -46,6 +78,21 @@ def test_a_bad_mws_client_setting_is_a_configuration_error_naming_it(
 ) -> None:
     with pytest.raises(ConfigurationError, match=message):
         MWSClient(MWS, **settings)
+
+
+@pytest.mark.parametrize(("settings", "message"), BAD_MWS_SETTINGS, ids=MWS_IDS)
+def test_a_bad_mws_only_setting_is_a_configuration_error_naming_it(
+    settings: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(ConfigurationError, match=message):
+        MWSClient(MWS, **settings)
+
+
+def test_a_ready_throttler_is_used_as_given_but_a_bad_time_scale_beside_it_is_still_refused() -> None:
+    throttler = Throttler(time_scale=50.0)
+    assert MWSClient(MWS, throttle=throttler).throttler is throttler
+    with pytest.raises(ConfigurationError, match=r"time_scale must be a number from 0\.001"):
+        MWSClient(MWS, throttle=throttler, time_scale="10")  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(("settings", "message"), BAD_SETTINGS, ids=IDS)
@@ -83,6 +130,12 @@ def test_good_settings_are_kept_as_given() -> None:
     )
     assert (mws.transport.timeout, mws.transport.max_response_bytes) == (5.0, 1024)
     assert mws.transport.user_agent == "mytool/1.0 (Language=Python)"
+    assert [MWSClient(MWS, time_scale=scale).throttler.time_scale for scale in (0.001, 1, 1e6)] == [
+        0.001,
+        1,
+        1e6,
+    ]
+    assert MWSClient(MWS, signature_method="HmacSHA1").transport.signature_method == "HmacSHA1"
     sp = SPAPIClient(
         LWA, timeout=2.5, max_response_bytes=2048, user_agent="mytool/1.0", max_wait=float("inf")
     )

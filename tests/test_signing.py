@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from mws_async.errors import ConfigurationError
 from mws_async.signing import (
     canonical_query,
     format_timestamp,
@@ -94,6 +95,16 @@ def test_hmac_sha1_is_supported_and_differs() -> None:
 def test_unknown_signature_method_is_refused() -> None:
     with pytest.raises(ValueError, match="HmacMD5"):
         signature("k", "text", "HmacMD5")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("method", ["HmacMD5", None, ["HmacSHA256"], b"HmacSHA256"])
+def test_an_unsupported_signature_method_is_a_configuration_error_naming_the_supported_ones(
+    method: object,
+) -> None:
+    with pytest.raises(ConfigurationError, match="SignatureMethod must be one of HmacSHA256, HmacSHA1"):
+        signature("k", "text", method)  # type: ignore[arg-type]
+    with pytest.raises(ConfigurationError, match="SignatureMethod must be one of HmacSHA256, HmacSHA1"):
+        sign({"SignatureMethod": method}, secret_key="k", host="mws.amazonservices.com", path="/")  # type: ignore[dict-item]
 
 
 def test_signature_parameter_is_never_signed() -> None:

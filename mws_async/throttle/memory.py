@@ -78,6 +78,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from mws_async.errors import QuotaCostError
+from mws_async.settings import check_time_scale
 from mws_async.throttle.base import HOUR, QuotaHeaders, ThrottleKey, WouldWait, seconds_until_reset
 from mws_async.throttle.bucket import EPSILON, TokenBucket
 from mws_async.throttle.quotas import QuotaSpec
@@ -457,6 +458,8 @@ class MemoryThrottle:
         params: _Params = (spec.max_quota, spec.restore_rate, spec.hourly, time_scale)
         state = self._keys.get(key)
         if state is None:
+            # Checked when numbers are new, not per request: 0, inf or nan would divide into inf or nan.
+            check_time_scale(time_scale)
             if len(self._keys) >= self._sweep_at:
                 self._sweep(now)
             hourly = (
@@ -476,6 +479,7 @@ class MemoryThrottle:
             state.hold_epoch = self._hold_epoch
             state.burst.hold = max(state.burst.hold, self._hold(spec, time_scale))
         if state.params != params:
+            check_time_scale(time_scale)
             # Same key, different numbers (an override of one twin, or a new time scale): keep what is used.
             state.params = self._shared_params.get(params, params)
             state.burst = state.burst.resized(spec.max_quota, self._burst_rate(spec, time_scale), now)

@@ -23,6 +23,7 @@ max_quota=40)`` or pass ``quotas={"Products.GetMatchingProductForId": QuotaSpec(
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -48,15 +49,23 @@ class QuotaSpec:
     group: str = ""  # defaults to the operation name; twins that share a bucket name the same group
 
     def __post_init__(self) -> None:
-        if self.max_quota <= 0 or self.restore_amount <= 0 or self.restore_period <= 0:
-            raise ConfigurationError(
-                f"{self.section}.{self.operation}: "
-                "max_quota, restore_amount and restore_period must be positive"
-            )
-        if self.hourly is not None and self.hourly <= 0:
-            raise ConfigurationError(
-                f"{self.section}.{self.operation}: hourly quota must be positive or None"
-            )
+        where = f"{self.section}.{self.operation}"
+        if not all(isinstance(part, str) and part for part in (self.section, self.operation)):
+            raise ConfigurationError(f"{where}: section and operation must be non-empty strings")
+        # nan or inf would make every wait nan or endless, and a string a TypeError on the first call.
+        bad = [
+            name
+            for name in ("max_quota", "restore_amount", "restore_period")
+            if not _positive_number(getattr(self, name))
+        ]
+        if bad:
+            raise ConfigurationError(f"{where}: {', '.join(bad)} must be positive, finite numbers")
+        if self.hourly is not None and not _positive_number(self.hourly):
+            raise ConfigurationError(f"{where}: hourly quota must be positive or None")
+        if self.unit not in ("request", "item"):
+            raise ConfigurationError(f"{where}: unit must be 'request' or 'item', got {self.unit!r}")
+        if not isinstance(self.group, str):
+            raise ConfigurationError(f"{where}: group must be a string, got {type(self.group).__name__}")
         if not self.group:
             object.__setattr__(self, "group", self.operation)
 
@@ -86,6 +95,10 @@ class QuotaSpec:
     def replace(self, **changes: Any) -> QuotaSpec:
         """A copy with some fields changed."""
         return dataclasses.replace(self, **changes)
+
+
+def _positive_number(value: object) -> bool:
+    return not isinstance(value, bool) and isinstance(value, int | float) and 0 < value < math.inf
 
 
 def _spec(
@@ -185,7 +198,7 @@ class QuotaTable(Mapping[str, QuotaSpec]):
 
     def __init__(self, specs: Mapping[str, QuotaSpec] | None = None) -> None:
         self._specs: dict[str, QuotaSpec] = (
-            dict(specs) if specs is not None else {s.name: s for s in _DEFAULT}
+            _checked(specs) if specs is not None else {s.name: s for s in _DEFAULT}
         )
 
     @classmethod
@@ -220,7 +233,24 @@ class QuotaTable(Mapping[str, QuotaSpec]):
 
     def with_specs(self, specs: Mapping[str, QuotaSpec]) -> QuotaTable:
         """A new table with whole specs replaced or added (keys ``"Section.Operation"``)."""
-        for name, spec in specs.items():
-            if name != spec.name:
-                raise ConfigurationError(f"quota override key {name!r} does not match its spec {spec.name!r}")
-        return QuotaTable({**self._specs, **specs})
+        return QuotaTable({**self._specs, **_checked(specs)})
+
+
+def _checked(specs: Mapping[str, QuotaSpec]) -> dict[str, QuotaSpec]:
+    """``specs`` as a dict, each entry checked: a ``"Section.Operation"`` key naming its :class:`QuotaSpec`.
+    A bad entry is a ConfigurationError naming it (not an AttributeError on the first call)."""
+    if not isinstance(specs, Mapping):
+        raise ConfigurationError(
+            "quotas must be a mapping of 'Section.Operation' to QuotaSpec, e.g. "
+            f"{{'Orders.ListOrders': QuotaSpec(...)}}, got {type(specs).__name__}"
+        )
+    table: dict[str, QuotaSpec] = {}
+    for name, spec in specs.items():
+        if not isinstance(spec, QuotaSpec):
+            raise ConfigurationError(
+                f"quota override {name!r} must be a QuotaSpec, got {type(spec).__name__}"
+            )
+        if name != spec.name:
+            raise ConfigurationError(f"quota override key {name!r} does not match its spec {spec.name!r}")
+        table[name] = spec
+    return table

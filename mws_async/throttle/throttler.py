@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 
 from mws_async.errors import ConfigurationError, DeadlineExceededError, QuotaCostError
+from mws_async.settings import check_time_scale, shown
 from mws_async.throttle.base import (
     HOUR,
     BoundedBackend,
@@ -50,9 +51,11 @@ class Throttler:
         pause = await throttler.throttled(key, spec, cost, quota_exceeded=..., resets_on=...)
 
     Args:
-        backend: where buckets live; default a new :class:`~mws_async.throttle.memory.MemoryThrottle`.
-        quotas: the quota table; default :meth:`QuotaTable.default`.
-        time_scale: multiplies every restore rate and divides the hourly window (a scaled sandbox).
+        backend: where buckets live (a :class:`~mws_async.throttle.base.ThrottleBackend`); default a new
+            :class:`~mws_async.throttle.memory.MemoryThrottle`.
+        quotas: the quota table (a :class:`QuotaTable`); default :meth:`QuotaTable.default`.
+        time_scale: multiplies every restore rate and divides the hourly window (a scaled sandbox): a
+            number from 0.001 to 1e6 (see :func:`mws_async.settings.check_time_scale`).
         enabled: ``False`` admits everything at once (returns 0) but still counts requests.
         wall_clock: current UTC time, for ``resetsOn`` arithmetic (injectable for tests).
         stats_ttl: seconds (event-loop clock) after which the counters of a key that made no request are
@@ -76,10 +79,20 @@ class Throttler:
         wall_clock: Callable[[], datetime] | None = None,
         stats_ttl: float | None = 3600.0,
     ) -> None:
-        if not time_scale > 0:
-            raise ConfigurationError(f"time_scale must be positive, got {time_scale!r}")
-        if stats_ttl is not None and not stats_ttl > 0:
-            raise ConfigurationError(f"stats_ttl must be positive or None, got {stats_ttl!r}")
+        time_scale = check_time_scale(time_scale)
+        if stats_ttl is not None and (
+            isinstance(stats_ttl, bool) or not isinstance(stats_ttl, int | float) or not stats_ttl > 0
+        ):
+            raise ConfigurationError(
+                f"stats_ttl must be a positive number of seconds or None, got {shown(stats_ttl)}"
+            )
+        if backend is not None and not isinstance(backend, ThrottleBackend):
+            raise ConfigurationError(
+                f"backend must be a ThrottleBackend (MemoryThrottle, RedisThrottle, NoThrottle) or None, got "
+                f"{type(backend).__name__}"
+            )
+        if quotas is not None and not isinstance(quotas, QuotaTable):
+            raise ConfigurationError(f"quotas must be a QuotaTable or None, got {type(quotas).__name__}")
         self._wall = wall_clock or _utcnow
         self.backend = backend if backend is not None else MemoryThrottle(wall_clock=self._wall)
         self.quotas = quotas if quotas is not None else QuotaTable.default()
@@ -93,6 +106,42 @@ class Throttler:
         self._retired = KeyStats()
         self._retired_keys = 0
         self._rotate_at: float | None = None
+
+    @classmethod
+    def for_client(
+        cls,
+        throttle: Throttler | ThrottleBackend | None,
+        *,
+        quotas: QuotaTable | Mapping[str, QuotaSpec] | None = None,
+        time_scale: float = 1.0,
+    ) -> Throttler:
+        """The throttler a client's ``throttle=``, ``quotas=`` and ``time_scale=`` settings describe.
+
+        ``throttle`` is a :class:`Throttler` (used as it is: its own quotas and time scale apply), a
+        :class:`~mws_async.throttle.base.ThrottleBackend` or ``None`` (a new in-memory one); ``quotas`` a
+        :class:`QuotaTable`, a mapping ``{"Section.Operation": QuotaSpec}`` of overrides of the default
+        table, or ``None``. Anything else is a :class:`~mws_async.errors.ConfigurationError` naming the
+        setting, raised here rather than as an ``AttributeError`` on the first call.
+        """
+        # Checked even when a ready Throttler makes them unused, so a typo never passes silently.
+        scale = check_time_scale(time_scale)
+        if quotas is None or isinstance(quotas, QuotaTable):
+            table = quotas
+        elif isinstance(quotas, Mapping):
+            table = QuotaTable.default().with_specs(quotas)
+        else:
+            raise ConfigurationError(
+                "quotas must be a QuotaTable or a mapping of 'Section.Operation' to QuotaSpec, got "
+                f"{type(quotas).__name__}"
+            )
+        if isinstance(throttle, Throttler):
+            return throttle
+        if throttle is not None and not isinstance(throttle, ThrottleBackend):
+            raise ConfigurationError(
+                "throttle must be a Throttler, a ThrottleBackend (MemoryThrottle, RedisThrottle, NoThrottle) "
+                f"or None, got {type(throttle).__name__}"
+            )
+        return cls(throttle, quotas=table, time_scale=scale)
 
     def spec(self, section: str, operation: str) -> QuotaSpec:
         """The quota spec of ``section``/``operation`` (KeyError naming the known ones if absent)."""
