@@ -79,6 +79,7 @@ from mws_async.errors import (
 )
 from mws_async.identifiers import normalize
 from mws_async.marketplaces import Marketplace
+from mws_async.settings import MAX_TIME_SCALE, MIN_TIME_SCALE
 from mws_async.throttle import ThrottleBackend
 
 if TYPE_CHECKING:
@@ -91,9 +92,6 @@ EXIT_INTERRUPTED: Final = 130
 EXIT_TERMINATED: Final = 143
 """128 + SIGTERM, as a shell reports a process that SIGTERM ended."""
 SANDBOX_TIME_SCALE = 10.0
-MIN_TIME_SCALE: Final = 0.001
-"""The slowest ``--time-scale``: 1000x slower than real. Far slower, the sandbox's clock runs past the
-dates Python can represent (year 9999) and its server fails on every request."""
 DEMO_TIME_SCALE: Final = 50.0
 ENV_DEBUG: Final = "MWS_ASYNC_DEBUG"
 ENV_SANDBOX_URL: Final = "MWS_ASYNC_SANDBOX_URL"
@@ -360,9 +358,12 @@ def _check_id_type(value: str, allowed: Sequence[str], command: str) -> str:
 
 
 def _check_time_scale(value: float | None, flag: str = "--time-scale") -> float | None:
-    if value is not None and not (math.isfinite(value) and value >= MIN_TIME_SCALE):
+    # The clients' range (settings.MIN_TIME_SCALE..MAX_TIME_SCALE): far slower, the sandbox's clock runs
+    # past the dates Python can represent (year 9999) and its server fails on every request.
+    if value is not None and not (math.isfinite(value) and MIN_TIME_SCALE <= value <= MAX_TIME_SCALE):
         raise CLIUsageError(
-            f"{flag} {value:g} is out of range: use a finite number of at least {MIN_TIME_SCALE:g} (e.g. 10)"
+            f"{flag} {value:g} is out of range: use a finite number of at least {MIN_TIME_SCALE:g} and at "
+            f"most {MAX_TIME_SCALE:g} (e.g. 10)"
         )
     return value
 

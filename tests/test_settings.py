@@ -140,3 +140,34 @@ def test_good_settings_are_kept_as_given() -> None:
         LWA, timeout=2.5, max_response_bytes=2048, user_agent="mytool/1.0", max_wait=float("inf")
     )
     assert (sp.timeout, sp.max_response_bytes, sp.user_agent) == (2.5, 2048, "mytool/1.0")
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"http_client": "x"}, r"http_client must be an AsyncClient or None, got str"),
+        ({"throttle": "x"}, r"throttle must be a Throttler, a ThrottleBackend \(.*\) or None, got str"),
+    ],
+    ids=["http_client", "throttle"],
+)
+def test_the_spapi_client_checks_its_http_client_and_throttle_too(
+    settings: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(ConfigurationError, match=message):
+        SPAPIClient(LWA, **settings)
+
+
+def test_lwa_credentials_of_the_wrong_type_name_each_field_and_type_never_the_value() -> None:
+    with pytest.raises(ConfigurationError) as info:
+        LWACredentials(5, b"lwa-secret-bytes", 7.5, 8)  # type: ignore[arg-type]
+    message = str(info.value)
+    for part in (
+        "client_id must be a str, got int",
+        "client_secret must be a str, got bytes",
+        "refresh_token must be a str, got float",
+        "selling_partner_id must be a str or None, got int",
+    ):
+        assert part in message
+    assert "lwa-secret-bytes" not in message and "lwa-secret-bytes" not in repr(info.value)
+    with pytest.raises(ConfigurationError, match="empty client_id, client_secret, refresh_token"):
+        LWACredentials(" ", " ", " ")

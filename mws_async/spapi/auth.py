@@ -188,14 +188,31 @@ refresh_token=Secret('**********'), selling_partner_id=None)
         refresh_token: str | Secret,
         selling_partner_id: str | None = None,
     ) -> None:
+        wrong = [  # only the type is named: a secret given in the wrong place must not be shown
+            f"{name} must be {kind}, got {type(value).__name__}"
+            for name, value, kind, ok in (
+                ("client_id", client_id, "a str", isinstance(client_id, str)),
+                ("client_secret", client_secret, "a str", isinstance(client_secret, str | Secret)),
+                ("refresh_token", refresh_token, "a str", isinstance(refresh_token, str | Secret)),
+                (
+                    "selling_partner_id",
+                    selling_partner_id,
+                    "a str or None",
+                    selling_partner_id is None or isinstance(selling_partner_id, str),
+                ),
+            )
+            if not ok
+        ]
+        if wrong:
+            raise ConfigurationError("LWACredentials: " + "; ".join(wrong))
         secret = client_secret if isinstance(client_secret, Secret) else Secret(client_secret)
         token = refresh_token if isinstance(refresh_token, Secret) else Secret(refresh_token)
         empty = [
             name
             for name, value in (
-                ("client_id", bool(client_id)),
-                ("client_secret", bool(secret)),
-                ("refresh_token", bool(token)),
+                ("client_id", bool(client_id.strip())),
+                ("client_secret", bool(secret.reveal().strip())),
+                ("refresh_token", bool(token.reveal().strip())),
             )
             if not value
         ]

@@ -213,16 +213,14 @@ class SPAPIClient:
         self.base_url = validate_endpoint(base_url or endpoint_for(self.marketplace))
         self._prefix = str(self.base_url).rstrip("/")
         self.quotas = spapi_quota_table(usage_plans)
-        if isinstance(throttle, Throttler):
-            self.throttler = throttle
-        else:
-            self.throttler = Throttler(throttle, quotas=self.quotas, time_scale=time_scale)
+        self.throttler = Throttler.for_client(throttle, quotas=self.quotas, time_scale=time_scale)
         self.retry = check_instance(retry, RetryPolicy, "retry") or RetryPolicy()
         self.user_agent = check_user_agent(user_agent) if user_agent is not None else default_user_agent()
         self.on_request = check_hook(on_request, "on_request")
         self._sleep = sleep
         self._own_http = http_client is None
-        self._http = http_client or make_http_client(timeout)
+        given = check_instance(http_client, httpx.AsyncClient, "http_client")
+        self._http = given or make_http_client(timeout)
         self.timeout = timeout
         self.max_response_bytes = check_byte_limit(max_response_bytes, "max_response_bytes")
         self.auth = LWAAuth(
