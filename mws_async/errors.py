@@ -13,6 +13,7 @@
     ├── UnexpectedResponseError                  not MWS XML at all: HTML from a proxy, empty, truncated
     │   └── ResponseTooLargeError                a body beyond the size cap (reading stopped there)
     ├── ContentMD5MismatchError                  a report / feed result body does not match Content-MD5
+    ├── DownloadWriteError                       a download could not be written here (disk full, ...)
     ├── PaginationLoopError                      the server repeated a NextToken: the listing would not end
     └── MWSResponseError                         an ErrorResponse from MWS (code, message, status, ids)
         ├── ThrottledError
@@ -47,6 +48,7 @@ __all__ = [
     "ConfigurationError",
     "ContentMD5MismatchError",
     "DeadlineExceededError",
+    "DownloadWriteError",
     "InternalServerError",
     "InvalidAccessKeyIdError",
     "InvalidAddressError",
@@ -276,6 +278,17 @@ class ContentMD5MismatchError(MWSError):
         super().__init__(
             f"{operation or 'download'}: Content-MD5 mismatch: header {expected!r}, body {actual!r}"
         )
+
+
+class DownloadWriteError(MWSError):
+    """A report or feed result could not be written on this machine (disk full, no permission, a name too
+    long...): the answer came, the file system refused it. ``path`` is the target and ``errno`` the
+    operating system's error number (None if unknown). Free space or fix the path, then download again."""
+
+    def __init__(self, message: str, *, path: str, errno: int | None) -> None:
+        self.path = path
+        self.errno = errno
+        super().__init__(message)
 
 
 class MWSResponseError(MWSError):

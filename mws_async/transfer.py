@@ -8,9 +8,18 @@ verified document. A body that does not match its ``Content-MD5`` header is disc
 more, then :class:`~mws_async.errors.ContentMD5MismatchError` is raised. Iterator downloads spool to a
 private temporary file first (same helper), so only verified bytes ever reach the caller.
 
-Feed bodies may be bytes, a file path or an async byte iterator; the MD5 is computed in one streaming
-pass (an iterator is spooled to a temporary file on the way, removed again if the iterator raises or the
-task is cancelled) and each attempt re-reads the body.
+A target that is a character device or a FIFO (``/dev/null``, a named pipe, ``/dev/stdout``) is written
+directly instead (it cannot be replaced, and renaming onto it would destroy the node): the bytes reach it
+as they arrive, so a Content-MD5 mismatch is raised after they were written and the download is not
+repeated. The target path is checked before anything is sent (its type, an existing folder, not a folder
+itself); a file system failure while writing (disk full, permission, ...) is a
+:class:`~mws_async.errors.ClientValidationError` naming the path argument, never a raw ``OSError``.
+
+Feed bodies may be bytes (or a bytearray / memoryview), a file path, a binary file object opened for
+reading, or an async iterable of bytes; anything else is refused with a
+:class:`~mws_async.errors.ClientValidationError` that never shows the body. The MD5 is computed in one
+streaming pass (a file object or an iterator is spooled to a temporary file on the way, removed again if
+reading fails or the task is cancelled) and each attempt re-reads the body.
 """
 
 from __future__ import annotations
@@ -18,26 +27,38 @@ from __future__ import annotations
 import base64
 import codecs
 import contextlib
+import errno
 import hashlib
+import io
 import os
+import stat
 import tempfile
+import time
 import uuid
-from collections.abc import AsyncIterable, AsyncIterator, Callable
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import IO, Final
 
 import anyio
 
-from mws_async.errors import ClientValidationError, ContentMD5MismatchError
-from mws_async.transport import MWSResponse
+from mws_async.errors import (
+    ClientValidationError,
+    ContentMD5MismatchError,
+    DownloadWriteError,
+    OutcomeUnknownError,
+)
+from mws_async.settings import shown
+from mws_async.transport import MWSResponse, check_before_retrying
 
 __all__ = [
     "CHUNK_SIZE",
     "DownloadResult",
     "FeedBody",
+    "FeedBodySource",
     "charset_of",
+    "check_download_path",
     "content_md5",
     "download_to_path",
     "iter_lines",
@@ -48,6 +69,10 @@ __all__ = [
 ]
 
 CHUNK_SIZE: Final = 256 * 1024
+DEFAULT_WRITE_TIMEOUT: Final = 60.0
+"""How long a FIFO may go without a reader (or a reader stall) before a direct download gives up."""
+_PART_SUFFIX_BYTES: Final = 22  # ".<16 hex>.part"
+_NAME_MAX: Final = 255  # bytes in one file name on the common file systems
 Opener = Callable[[], AbstractAsyncContextManager[MWSResponse]]
 """Opens a streamed 200 response (a fresh request each call, so a mismatch can be downloaded again)."""
 
@@ -68,34 +93,153 @@ class DownloadResult:
     request_id: str | None
 
 
-async def _download_once(open_response: Opener, partial: Path, mode: int) -> DownloadResult:
+def _path_problem(operation: str, problem: str) -> ClientValidationError:
+    return ClientValidationError(operation, [problem])
+
+
+def _path_text(value: object, operation: str, argument: str) -> str:
+    """``value`` as a file path string: a str or os.PathLike of str, not empty, without NUL."""
+    if isinstance(value, (str, os.PathLike)):
+        try:
+            text = os.fspath(value)
+        except TypeError:  # a PathLike whose __fspath__ misbehaves
+            text = None
+        if isinstance(text, str):
+            if not text:
+                raise _path_problem(operation, f"{argument} is empty; give a file path")
+            if "\x00" in text:
+                raise _path_problem(
+                    operation, f"{argument} contains a NUL character, which no file name can hold"
+                )
+            return text
+    if hasattr(value, "read") or hasattr(value, "write"):
+        got = f"a file object ({type(value).__name__}); pass the file's path"
+    else:
+        got = type(value).__name__
+    raise _path_problem(operation, f"{argument} must be a file path (str or os.PathLike), got {got}")
+
+
+def _file_kind(mode: int) -> str:
+    if stat.S_ISBLK(mode):
+        return "block device"
+    return "socket" if stat.S_ISSOCK(mode) else "special file"
+
+
+def check_download_path(path: object, operation: str, argument: str = "path") -> tuple[Path, bool]:
+    """Check a download target before anything is sent: ``(path, direct)``.
+
+    ``direct`` is true for an existing character device or FIFO, which is written in place (renaming a
+    verified file onto it would replace the node). A folder, a block device or a socket, a missing or
+    non-folder parent, an empty name, a NUL or a name the system refuses are
+    :class:`~mws_async.errors.ClientValidationError` naming ``argument``."""
+    text = _path_text(path, operation, argument)
+    where = f"{argument} {shown(text)}"
+    try:
+        info: os.stat_result | None = os.stat(text)
+    except (FileNotFoundError, NotADirectoryError):  # the folder check below says which part is wrong
+        info = None
+    except OSError as exc:  # a name too long, a file used as a folder, a loop of links, no access
+        raise _path_problem(operation, f"{where}: {exc.strerror or exc}") from None
+    if info is not None:
+        if stat.S_ISDIR(info.st_mode):
+            raise _path_problem(operation, f"{where} is a folder; give the path of a file in it")
+        if stat.S_ISCHR(info.st_mode) or stat.S_ISFIFO(info.st_mode):
+            return Path(text), True
+        if not stat.S_ISREG(info.st_mode):
+            kind = _file_kind(info.st_mode)
+            raise _path_problem(
+                operation, f"{where} is a {kind}; give a regular file, a character device or a FIFO"
+            )
+        return Path(text), False
+    folder = os.path.dirname(text) or "."
+    try:
+        folder_info = os.stat(folder)
+    except FileNotFoundError:
+        raise _path_problem(operation, f"{where}: the folder {shown(folder)} does not exist") from None
+    except NotADirectoryError:
+        raise _path_problem(operation, f"{where}: {shown(folder)} is not a folder") from None
+    except OSError as exc:
+        raise _path_problem(operation, f"{where}: {exc.strerror or exc}") from None
+    if not stat.S_ISDIR(folder_info.st_mode):
+        raise _path_problem(operation, f"{where}: {shown(folder)} is not a folder")
+    return Path(text), False
+
+
+def _write_failed(operation: str, argument: str, target: Path, exc: OSError, kept: str) -> DownloadWriteError:
+    """A file system failure while writing a download (disk full, no permission, ...), typed."""
+    reason = exc.strerror or type(exc).__name__
+    name = errno.errorcode.get(exc.errno) if exc.errno is not None else None
+    code = f" ({name})" if name else ""
+    return DownloadWriteError(
+        f"{operation}: {argument}: cannot write {shown(str(target))}: {reason}{code}; {kept}",
+        path=str(target),
+        errno=exc.errno,
+    )
+
+
+WriteFailed = Callable[[OSError], Exception]
+
+
+async def _download_once(
+    open_response: Opener, partial: Path, mode: int, failed: WriteFailed
+) -> DownloadResult:
     md5 = hashlib.md5()
     size = 0
     async with open_response() as response:
         expected = response.content_md5
-        # O_EXCL: the name is this download's own (a unique name, never an existing file or link).
-        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), mode)
+        try:
+            # O_EXCL: the name is this download's own (a unique name, never an existing file or link).
+            fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), mode)
+        except OSError as exc:
+            raise failed(exc) from None
         async with await anyio.open_file(fd, "wb") as out:
             async for chunk in response.body_stream().aiter_bytes(CHUNK_SIZE):
                 md5.update(chunk)
                 size += len(chunk)
-                await out.write(chunk)
+                try:
+                    await out.write(chunk)
+                except OSError as exc:
+                    raise failed(exc) from None
         actual = base64.b64encode(md5.digest()).decode("ascii")
         if expected is not None and expected.strip() != actual:
             raise ContentMD5MismatchError(expected.strip(), actual, operation=response.operation)
         return DownloadResult(partial, size, actual, response.content_type, response.request_id)
 
 
-async def _download(open_response: Opener, final: Path, *, attempts: int, private: bool) -> DownloadResult:
+def _partial_name(final: Path) -> Path:
+    name = final.name
+    # The partial's suffix must not push a long (yet valid) name past the file system's limit.
+    if len(os.fsencode(name)) + _PART_SUFFIX_BYTES > _NAME_MAX:
+        name = name[:50]
+    return final.with_name(f"{name}.{uuid.uuid4().hex[:16]}.part")
+
+
+async def _download(
+    open_response: Opener,
+    final: Path,
+    *,
+    attempts: int,
+    private: bool,
+    operation: str = "download",
+    argument: str = "path",
+) -> DownloadResult:
     """Download to a unique partial file beside ``final``, verify, ``os.replace`` it onto ``final``.
 
     ``private`` files are created ``0600`` (temporary spools); others ``0666`` less the umask, as ``open``."""
     mode = 0o600 if private else 0o666
+
+    def failed(exc: OSError) -> Exception:
+        kept = "the partial download was removed and the target left as it was"
+        return _write_failed(operation, argument, final, exc, kept)
+
     for attempt in range(1, attempts + 1):
-        partial = final.with_name(f"{final.name}.{uuid.uuid4().hex[:16]}.part")
+        partial = _partial_name(final)
         try:
-            result = await _download_once(open_response, partial, mode)
-            os.replace(partial, final)
+            result = await _download_once(open_response, partial, mode, failed)
+            try:
+                os.replace(partial, final)
+            except OSError as exc:  # the target became a folder meanwhile, or the folder went away
+                raise failed(exc) from None
         except ContentMD5MismatchError:
             _remove(partial)
             if attempt == attempts:
@@ -108,6 +252,67 @@ async def _download(open_response: Opener, final: Path, *, attempts: int, privat
     raise ContentMD5MismatchError("", "", operation="download")  # pragma: no cover - attempts >= 1
 
 
+async def _open_direct(target: Path, wait_limit: float, failed: WriteFailed) -> int:
+    """Open a character device or FIFO for non-blocking writes; a FIFO's reader is awaited (bounded)."""
+    deadline = time.monotonic() + wait_limit
+    while True:
+        try:
+            # O_NONBLOCK: a FIFO without a reader fails (ENXIO) instead of blocking a thread for ever.
+            return os.open(target, os.O_WRONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        except OSError as exc:
+            if exc.errno != errno.ENXIO or time.monotonic() >= deadline:
+                raise failed(exc) from None
+        await anyio.sleep(0.05)
+
+
+async def _write_all(fd: int, chunk: bytes, wait_limit: float, failed: WriteFailed) -> None:
+    view = memoryview(chunk)
+    while view:
+        try:
+            written = os.write(fd, view)
+        except BlockingIOError:
+            # The reader is behind: wait, bounded, until the pipe takes bytes again.
+            with anyio.move_on_after(wait_limit) as scope:
+                await anyio.wait_writable(fd)
+            if scope.cancelled_caught:
+                raise failed(
+                    OSError(errno.ETIMEDOUT, f"the reader took nothing for {wait_limit:g} s")
+                ) from None
+            continue
+        except OSError as exc:
+            raise failed(exc) from None
+        view = view[written:]
+
+
+async def _download_direct(
+    open_response: Opener, target: Path, *, operation: str, argument: str, wait_limit: float
+) -> DownloadResult:
+    """Stream a document straight into a character device or FIFO (no partial file, no rename)."""
+
+    def failed(exc: OSError) -> Exception:
+        if exc.errno == errno.ENXIO:
+            exc = OSError(exc.errno, f"no process opened it for reading within {wait_limit:g} s")
+        return _write_failed(operation, argument, target, exc, "the download stopped there")
+
+    fd = await _open_direct(target, wait_limit, failed)  # before the request: a FIFO nobody reads costs none
+    try:
+        md5 = hashlib.md5()
+        size = 0
+        async with open_response() as response:
+            expected = response.content_md5
+            async for chunk in response.body_stream().aiter_bytes(CHUNK_SIZE):
+                md5.update(chunk)
+                size += len(chunk)
+                await _write_all(fd, chunk, wait_limit, failed)
+            actual = base64.b64encode(md5.digest()).decode("ascii")
+            if expected is not None and expected.strip() != actual:
+                # The bytes already went out; downloading again would write the document twice.
+                raise ContentMD5MismatchError(expected.strip(), actual, operation=response.operation)
+            return DownloadResult(target, size, actual, response.content_type, response.request_id)
+    finally:
+        os.close(fd)
+
+
 def _remove(path: str | os.PathLike[str]) -> None:
     """Remove a partial or spool file, synchronously: cleanup on cancellation must not await."""
     with contextlib.suppress(FileNotFoundError):
@@ -115,14 +320,29 @@ def _remove(path: str | os.PathLike[str]) -> None:
 
 
 async def download_to_path(
-    open_response: Opener, path: str | os.PathLike[str], *, attempts: int = 2
+    open_response: Opener,
+    path: str | os.PathLike[str],
+    *,
+    attempts: int = 2,
+    operation: str = "download",
+    argument: str = "path",
+    write_timeout: float = DEFAULT_WRITE_TIMEOUT,
 ) -> DownloadResult:
     """Stream a document to ``path``, verifying Content-MD5 (retried once on mismatch).
 
-    The bytes go to a partial file of a unique name in ``path``'s folder, renamed onto ``path`` only once
-    verified: concurrent downloads to one path each succeed and never mix, and a failed or cancelled one
-    leaves nothing behind (an existing file at ``path`` stays as it was)."""
-    return await _download(open_response, Path(path), attempts=attempts, private=False)
+    ``path`` is checked first (:func:`check_download_path`), before ``open_response`` is called. The bytes
+    go to a partial file of a unique name in ``path``'s folder, renamed onto ``path`` only once verified:
+    concurrent downloads to one path each succeed and never mix, and a failed or cancelled one leaves
+    nothing behind (an existing file at ``path`` stays as it was). A character device or FIFO is written
+    directly, once (see the module docstring); ``write_timeout`` bounds the waits for its reader."""
+    target, direct = check_download_path(path, operation, argument)
+    if direct:
+        return await _download_direct(
+            open_response, target, operation=operation, argument=argument, wait_limit=write_timeout
+        )
+    return await _download(
+        open_response, target, attempts=attempts, private=False, operation=operation, argument=argument
+    )
 
 
 @asynccontextmanager
@@ -174,6 +394,15 @@ async def iter_lines(chunks: AsyncIterable[bytes], encoding: str) -> AsyncIterat
         yield pending.rstrip("\r\n")
 
 
+FeedBodySource = bytes | bytearray | memoryview | str | os.PathLike[str] | IO[bytes] | AsyncIterable[bytes]
+"""What ``submit_feed`` takes as a body (see :func:`prepare_feed_body`)."""
+
+_ACCEPTED = (
+    "bytes (or a bytearray / memoryview), a file path (str or os.PathLike), a binary file object opened "
+    "for reading, or an async iterable of bytes"
+)
+
+
 @dataclass(frozen=True, slots=True)
 class FeedBody:
     """A feed body ready to send: its MD5, size, and a factory giving a fresh byte stream per attempt."""
@@ -183,20 +412,34 @@ class FeedBody:
     data: bytes | None
     path: Path | None
     cleanup: bool = False
+    operation: str = "SubmitFeed"
 
     def factory(self) -> bytes | Callable[[], AsyncIterator[bytes]]:
         """What the transport sends: the bytes, or a function opening the file anew for each attempt."""
         source = self.source()
         if isinstance(source, bytes):
             return source
-        return lambda: read_chunks(source)
+        return lambda: self._resend(source)
+
+    async def _resend(self, path: Path) -> AsyncIterator[bytes]:
+        try:
+            async for chunk in read_chunks(path):
+                yield chunk
+        except OSError as exc:
+            # The file went away or became unreadable after its MD5 was taken; the request had started.
+            raise OutcomeUnknownError(
+                f"{self.operation}: the feed file could not be read while it was being sent "
+                f"({exc.strerror or type(exc).__name__}); MWS may or may not have received part of it, so it "
+                f"was not resent. {check_before_retrying(self.operation)}",
+                operation=self.operation,
+            ) from None
 
     def source(self) -> bytes | Path:
         """The body's bytes, or the file that holds them."""
         if self.data is not None:
             return self.data
         if self.path is None:
-            raise ClientValidationError("SubmitFeed", ["a feed body holds bytes or a file path"])
+            raise ClientValidationError(self.operation, ["a feed body holds bytes or a file path"])
         return self.path
 
     def discard(self) -> None:
@@ -205,32 +448,135 @@ class FeedBody:
             self.path.unlink(missing_ok=True)
 
 
-async def prepare_feed_body(body: bytes | str | os.PathLike[str] | AsyncIterable[bytes]) -> FeedBody:
-    """Compute the MD5 of a feed body in one streaming pass; spool an async iterator to a temp file."""
-    if isinstance(body, bytes):
-        return FeedBody(content_md5(body), len(body), body, None)
+def _body_problem(operation: str, problem: str) -> ClientValidationError:
+    return ClientValidationError(operation, [f"body: {problem}"])
+
+
+def _feed_path(body: str | os.PathLike[str], operation: str) -> Path:
+    """A feed file path, checked; a str that names no file is shown only by a short prefix (it may be
+    feed content passed as text)."""
+    text = os.fspath(body) if isinstance(body, os.PathLike) else body
+    if not isinstance(text, str):
+        raise _body_problem(operation, f"a path-like body must give a str path, got {type(text).__name__}")
+    hint = "; a str is read as a file path; pass bytes for feed content" if isinstance(body, str) else ""
+    if len(text) > 16 and isinstance(body, str):
+        name = repr(text[:16]) + f"... ({len(text)} characters)"
+    else:
+        name = repr(text)
+    if not text:
+        raise _body_problem(operation, f"the file path is empty{hint}")
+    if "\x00" in text:
+        raise _body_problem(operation, f"the file path {name} contains a NUL character{hint}")
+    try:
+        info = os.stat(text)
+    except OSError as exc:  # missing, a name too long, a file used as a folder, ...
+        raise _body_problem(operation, f"no readable file {name} ({exc.strerror or exc}){hint}") from None
+    if not stat.S_ISREG(info.st_mode):
+        kind = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+        raise _body_problem(
+            operation, f"{name} is {kind}; pass a file, its bytes or an async iterable of bytes"
+        )
+    return Path(text)
+
+
+async def _file_chunks(handle: IO[bytes], operation: str) -> AsyncIterator[object]:
+    """A sync file object's bytes from its current position, read in a worker thread."""
+    while True:
+        try:
+            chunk: object = await anyio.to_thread.run_sync(handle.read, CHUNK_SIZE)
+        except (OSError, ValueError) as exc:  # io.UnsupportedOperation, closed meanwhile, a read error
+            raise _body_problem(
+                operation, f"the file object could not be read ({type(exc).__name__}); open it with 'rb'"
+            ) from None
+        if not chunk:
+            return
+        yield chunk
+
+
+def _check_file_object(body: object, operation: str) -> IO[bytes]:
+    kind = type(body).__name__
+    if isinstance(body, io.TextIOBase):
+        raise _body_problem(operation, f"the file object ({kind}) is in text mode; open it with 'rb'")
+    if getattr(body, "closed", False):
+        raise _body_problem(operation, f"the file object ({kind}) is closed")
+    readable = getattr(body, "readable", None)
+    try:
+        can_read = readable() if callable(readable) else True
+    except (OSError, ValueError):
+        can_read = False
+    if not can_read:
+        raise _body_problem(operation, f"the file object ({kind}) is not open for reading; open it with 'rb'")
+    return body  # type: ignore[return-value]  # duck-typed: read(n) is checked chunk by chunk
+
+
+async def _spool(chunks: AsyncIterable[object], operation: str, what: str) -> FeedBody:
+    """Write ``chunks`` to a private temporary file while computing their MD5 (removed on any failure)."""
     md5 = hashlib.md5()
     size = 0
-    if isinstance(body, (str, os.PathLike)):
-        path = Path(body)
-        async with await anyio.open_file(path, "rb") as source:
-            while chunk := await source.read(CHUNK_SIZE):
-                md5.update(chunk)
-                size += len(chunk)
-        return FeedBody(base64.b64encode(md5.digest()).decode("ascii"), size, None, path)
     handle, name = tempfile.mkstemp(prefix="mws-async-", suffix=".feed")
     os.close(handle)
     try:
         async with await anyio.open_file(name, "wb") as spool:
-            async for chunk in body:
-                md5.update(chunk)
-                size += len(chunk)
-                await spool.write(chunk)
+            count = 0
+            async for chunk in chunks:
+                count += 1
+                if not isinstance(chunk, (bytes, bytearray, memoryview)):
+                    # Never shown: the item may be feed content.
+                    raise _body_problem(
+                        operation,
+                        f"{what} gave a {type(chunk).__name__} (item {count}), not bytes; nothing was sent",
+                    )
+                data = bytes(chunk)
+                md5.update(data)
+                size += len(data)
+                await spool.write(data)
     except BaseException:
-        # The iterator raised, or the task was cancelled mid-spool: the spool file is nobody's now.
+        # The source raised, gave a non-bytes item, or the task was cancelled: the spool file is nobody's.
         _remove(name)
         raise
-    return FeedBody(base64.b64encode(md5.digest()).decode("ascii"), size, None, Path(name), cleanup=True)
+    return FeedBody(
+        base64.b64encode(md5.digest()).decode("ascii"),
+        size,
+        None,
+        Path(name),
+        cleanup=True,
+        operation=operation,
+    )
+
+
+async def prepare_feed_body(body: object, *, operation: str = "SubmitFeed") -> FeedBody:
+    """Compute the MD5 of a feed body in one streaming pass; spool a file object or iterator to a temp file.
+
+    ``body`` is one of :data:`FeedBodySource`; anything else, a path that is not a readable regular file, a
+    text-mode or closed file object, or an iterator item that is not bytes is a
+    :class:`~mws_async.errors.ClientValidationError` (the body itself is never shown)."""
+    if isinstance(body, (bytes, bytearray, memoryview)):
+        data = bytes(body)
+        return FeedBody(content_md5(data), len(data), data, None, operation=operation)
+    if isinstance(body, (str, os.PathLike)):
+        path = _feed_path(body, operation)
+        md5 = hashlib.md5()
+        size = 0
+        try:
+            async with await anyio.open_file(path, "rb") as source:
+                while chunk := await source.read(CHUNK_SIZE):
+                    md5.update(chunk)
+                    size += len(chunk)
+        except OSError as exc:
+            raise _body_problem(
+                operation, f"{shown(str(path))} could not be read ({exc.strerror or exc})"
+            ) from None
+        return FeedBody(base64.b64encode(md5.digest()).decode("ascii"), size, None, path, operation=operation)
+    if isinstance(body, AsyncIterable):
+        return await _spool(body, operation, "the async iterable")
+    if callable(getattr(body, "read", None)):
+        handle = _check_file_object(body, operation)
+        return await _spool(_file_chunks(handle, operation), operation, "the file object's read()")
+    kind = type(body).__name__
+    hint = ""
+    if isinstance(body, Iterable):
+        hint = " (for chunks from a sync iterable, pass b''.join(them) or an async iterator)"
+    raise _body_problem(operation, f"expected {_ACCEPTED}, got {kind}{hint}")
 
 
 async def peek(body: FeedBody, size: int = 512) -> bytes:

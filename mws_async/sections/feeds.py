@@ -8,7 +8,7 @@ unavailable): a connection that fails after the body was sent raises
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, Final
 
@@ -30,7 +30,16 @@ from mws_async.models.feeds import (
 from mws_async.operations import Operation, Param
 from mws_async.pagination import Paginator
 from mws_async.sections.base import SectionClient, answered, as_list, paginated
-from mws_async.transfer import DownloadResult, charset_of, download_to_path, peek, prepare_feed_body, spooled
+from mws_async.settings import shown
+from mws_async.transfer import (
+    DownloadResult,
+    FeedBodySource,
+    charset_of,
+    download_to_path,
+    peek,
+    prepare_feed_body,
+    spooled,
+)
 from mws_async.transport import Section
 
 __all__ = ["FEEDS", "FEED_STATUSES", "FeedBodySource", "FeedsSection", "feed_content_type"]
@@ -39,7 +48,6 @@ FEEDS: Final = Section(
     "Feeds", "/Feeds/2009-01-01", "2009-01-01", "http://mws.amazonaws.com/doc/2009-01-01/", "Merchant"
 )
 FEED_STATUSES: Final = frozenset(s.value for s in FeedProcessingStatus)
-FeedBodySource = bytes | str | os.PathLike[str] | AsyncIterable[bytes]
 
 _IDS = Param("feed_submission_ids", "FeedSubmissionIdList.Id", "list", max_items=100)
 _TYPES = Param("feed_types", "FeedTypeList.Type", "list")
@@ -92,6 +100,25 @@ GET_FEED_SUBMISSION_RESULT: Final[Operation[None]] = Operation(
 )
 
 
+def _check_content_type(value: object) -> str | None:
+    """``content_type`` as a header-safe value (printable ASCII, no line breaks), checked before sending:
+    httpx and aiohttp would otherwise fail on it only while the request is being written."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        problem = f"content_type must be a str such as 'text/xml', got {type(value).__name__}"
+    elif not value.strip():
+        problem = "content_type is empty; leave it None to choose it from the feed's format"
+    elif not all(" " <= c <= "~" for c in value):
+        problem = (
+            "content_type must be printable ASCII without line breaks or control characters (it is sent "
+            f"as a header), got {shown(value)}"
+        )
+    else:
+        return value
+    raise ClientValidationError(SUBMIT_FEED.action, [problem])
+
+
 def feed_content_type(first_bytes: bytes, marketplace: Marketplace) -> str:
     """Content type by feed format: XML feeds ``text/xml``; flat files tab-separated in the marketplace's
     encoding (ISO-8859-1 for NA/EU, Shift_JIS for JP, UTF-8 for CN)."""
@@ -114,12 +141,17 @@ class FeedsSection(SectionClient):
         feed_options: str | None = None,
         content_type: str | None = None,
     ) -> FeedSubmissionInfo:
-        """SubmitFeed. ``body`` is bytes, a file path or an async byte iterator (spooled once to compute the
-        MD5 in a streaming pass). Retried only when MWS said the feed was not processed.
+        """SubmitFeed. ``body`` is bytes (or a bytearray / memoryview), a file path (str or os.PathLike: a
+        str is always read as a path, so pass feed content as bytes), a binary file object opened for
+        reading (read once, from its current position) or an async iterable of bytes; a file object or an
+        iterable is spooled once to compute the MD5 in a streaming pass. Retried only when MWS said the
+        feed was not processed.
 
-        The arguments are checked before the body is read, and an empty body (``b""``, an empty file, an
-        iterator yielding nothing) is refused before anything is sent: both are
-        :class:`~mws_async.errors.ClientValidationError`."""
+        The arguments (``content_type`` included: printable ASCII) are checked before the body is read, and
+        the body before anything is sent: another kind of body, a path that is not a readable file, a
+        text-mode or closed file object, an iterable item that is not bytes, or an empty body (``b""``, an
+        empty file, an iterator yielding nothing) are :class:`~mws_async.errors.ClientValidationError`,
+        whose message never shows the body."""
         args = {
             k: v
             for k, v in {
@@ -131,7 +163,8 @@ class FeedsSection(SectionClient):
             if v is not None
         }
         SUBMIT_FEED.build(args, default_marketplace=self._client.marketplace.marketplace_id)
-        prepared = await prepare_feed_body(body)
+        content_type = _check_content_type(content_type)
+        prepared = await prepare_feed_body(body, operation=SUBMIT_FEED.action)
         if prepared.size == 0:
             prepared.discard()
             raise ClientValidationError(
@@ -218,8 +251,15 @@ class FeedsSection(SectionClient):
     async def download_feed_submission_result(
         self, feed_submission_id: str, path: str | os.PathLike[str]
     ) -> DownloadResult:
-        """GetFeedSubmissionResult streamed to ``path`` with its Content-MD5 verified."""
-        return await download_to_path(self._opener(feed_submission_id), path)
+        """GetFeedSubmissionResult streamed to ``path`` with its Content-MD5 verified, as
+        :meth:`ReportsSection.get_report <mws_async.sections.reports.ReportsSection.get_report>` does (the
+        path is checked before anything is sent; a character device or FIFO is written directly)."""
+        return await download_to_path(
+            self._opener(feed_submission_id),
+            path,
+            operation=GET_FEED_SUBMISSION_RESULT.action,
+            write_timeout=self._client.transport.timeout,
+        )
 
     async def get_feed_submission_result(self, feed_submission_id: str) -> ProcessingReport:
         """GetFeedSubmissionResult parsed: an XML ``ProcessingReport`` or a flat-file text summary."""

@@ -8,12 +8,13 @@ streamed to a file with its Content-MD5 verified.
 from __future__ import annotations
 
 import asyncio
+import math
 import os
 from collections.abc import AsyncIterator, Iterable, Sequence
 from datetime import datetime
 from typing import Any, Final
 
-from mws_async.errors import ReportCancelledError
+from mws_async.errors import ClientValidationError, InvalidParameterError, ReportCancelledError
 from mws_async.marketplaces import Marketplace
 from mws_async.models.reports import (
     REPORTS_FORCE_LIST,
@@ -35,9 +36,11 @@ from mws_async.models.reports import (
 from mws_async.operations import Operation, Param
 from mws_async.pagination import Paginator
 from mws_async.sections.base import SectionClient, answered, as_list, paginated
+from mws_async.settings import shown
 from mws_async.transfer import (
     DownloadResult,
     charset_of,
+    check_download_path,
     download_to_path,
     iter_lines,
     iter_verified,
@@ -235,6 +238,20 @@ UPDATE_REPORT_ACKNOWLEDGEMENTS: Final[Operation[UpdateReportAcknowledgementsResu
 )
 
 
+UNKNOWN_AFTER_POLLS: Final = 3
+"""Consecutive polls that must miss a report request id before :meth:`ReportsSection.wait_for_report` calls
+it unknown (MWS lists a request as soon as RequestReport answered, so one miss is no accident)."""
+
+
+def _check_interval(value: object, name: str, operation: str) -> float:
+    """A polling interval as positive, finite seconds (a bool or a numeric string is not one)."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < math.inf:
+        raise ClientValidationError(
+            operation, [f"{name} must be a positive, finite number of seconds, got {shown(value)}"]
+        )
+    return float(value)
+
+
 class ReportsSection(SectionClient):
     """``client.reports``: the Reports API."""
 
@@ -361,8 +378,19 @@ class ReportsSection(SectionClient):
 
     async def get_report(self, report_id: str, path: str | os.PathLike[str]) -> DownloadResult:
         """GetReport streamed to ``path`` (memory stays flat), Content-MD5 verified; a mismatching body is
-        downloaded once more, then :class:`~mws_async.errors.ContentMD5MismatchError` is raised."""
-        return await download_to_path(self._opener(report_id), path)
+        downloaded once more, then :class:`~mws_async.errors.ContentMD5MismatchError` is raised.
+
+        ``path`` is checked before anything is sent (a str or os.PathLike, in an existing folder, not a
+        folder itself). A regular file is replaced atomically once verified; a character device or FIFO
+        (``/dev/null``, a named pipe) is written directly, once, so a mismatch is raised after its bytes
+        went out. A write failure (disk full, permission) is a
+        :class:`~mws_async.errors.ClientValidationError` naming ``path``."""
+        return await download_to_path(
+            self._opener(report_id),
+            path,
+            operation=GET_REPORT.action,
+            write_timeout=self._client.transport.timeout,
+        )
 
     async def iter_report(self, report_id: str) -> AsyncIterator[bytes]:
         """GetReport as verified byte chunks (spooled to a temporary file until the MD5 is checked)."""
@@ -435,17 +463,36 @@ class ReportsSection(SectionClient):
         """Poll GetReportRequestList until the request is ``_DONE_``, ``_DONE_NO_DATA_`` or ``_CANCELLED_``.
 
         Intervals grow ×1.5 from ``initial_interval`` to ``max_interval`` (divided by the client's time
-        scale); every poll goes through the GetReportRequestList bucket, so quota is respected. Bound the
-        total wait with ``asyncio.timeout(...)`` around the call.
+        scale; both positive, finite seconds, else :class:`~mws_async.errors.ClientValidationError`); every
+        poll goes through the GetReportRequestList bucket, so quota is respected. A request id the server
+        does not list in :data:`UNKNOWN_AFTER_POLLS` consecutive polls raises
+        :class:`~mws_async.errors.InvalidParameterError` (code ``InvalidReportRequestId``) instead of
+        polling for ever. Bound the total wait for a known request with ``asyncio.timeout(...)`` around the
+        call.
         """
+        operation = GET_REPORT_REQUEST_LIST.action
+        initial = _check_interval(initial_interval, "initial_interval", operation)
+        longest = _check_interval(max_interval, "max_interval", operation)
         scale = self._client.throttler.time_scale
-        interval = initial_interval / scale
+        interval = initial / scale
+        misses = 0
         while True:
+            listed = False
             async for info in self.get_report_request_list(report_request_ids=[report_request_id]):
-                if info.report_request_id == report_request_id and info.is_finished:
-                    return info
+                if info.report_request_id == report_request_id:
+                    listed = True
+                    if info.is_finished:
+                        return info
+            misses = 0 if listed else misses + 1
+            if misses >= UNKNOWN_AFTER_POLLS:
+                raise InvalidParameterError(
+                    "InvalidReportRequestId",
+                    f"report request id {shown(report_request_id)} is unknown to the server: "
+                    f"GetReportRequestList did not list it in {misses} consecutive polls",
+                    operation=operation,
+                )
             await asyncio.sleep(interval)
-            interval = min(interval * 1.5, max_interval / scale)
+            interval = min(interval * 1.5, longest / scale)
 
     async def request_and_download(
         self,
@@ -460,7 +507,11 @@ class ReportsSection(SectionClient):
         max_interval: float = 120.0,
     ) -> DownloadResult | None:
         """Request a report, wait for it, and stream it to ``path``. Returns None for ``_DONE_NO_DATA_``;
-        raises :class:`~mws_async.errors.ReportCancelledError` for ``_CANCELLED_``."""
+        raises :class:`~mws_async.errors.ReportCancelledError` for ``_CANCELLED_``. ``path`` and the
+        intervals are checked before the report is requested."""
+        check_download_path(path, REQUEST_REPORT.action)
+        _check_interval(initial_interval, "initial_interval", REQUEST_REPORT.action)
+        _check_interval(max_interval, "max_interval", REQUEST_REPORT.action)
         info = await self.request_report(
             report_type,
             start_date=start_date,

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import sqlalchemy as sa
 
+from mws_async.errors import ClientValidationError, DownloadWriteError
 from mws_async.sync.errors import SyncPlanError, SyncStoreError
 from mws_async.sync.schema import FINANCIAL_EVENTS, INVENTORY_SUPPLY, ORDER_ITEMS, ORDERS, REPORTS
 from mws_async.sync.store import Lease, Store, SyncState, utcnow
@@ -457,10 +458,12 @@ async def sync_reports(ctx: SyncContext) -> SyncState:
             try:
                 folder.mkdir(parents=True, exist_ok=True)
                 done = await ctx.client.reports.get_report(report.report_id, target)
-            except OSError as exc:  # disk full, the folder changed since the check, ...
+            except (OSError, DownloadWriteError, ClientValidationError) as exc:
+                # Disk full, or the folder changed since the check (a report's path now a folder, ...).
+                reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
                 raise SyncStoreError(
                     store.display,
-                    f"cannot write report {report.report_id} to {target} ({exc.strerror or exc}); free "
+                    f"cannot write report {report.report_id} to {target} ({reason}); free "
                     "space or fix the reports folder, then run again (stored reports are not downloaded "
                     "again)",
                 ) from None

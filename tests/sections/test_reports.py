@@ -1,15 +1,20 @@
-"""Reports: bad arguments are refused before any request (and any quota) is spent."""
+"""Reports: bad arguments are refused before any request (and any quota) is spent; waiting for a report
+request the server does not know ends."""
 
 from __future__ import annotations
 
+import asyncio
+import math
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from mws_async import ClientValidationError, MWSClient
+from mws_async import ClientValidationError, InvalidParameterError, MWSClient
 from mws_async.sandbox import Sandbox
+from mws_async.sections.reports import UNKNOWN_AFTER_POLLS
 
 START, END = datetime(2021, 3, 1, tzinfo=UTC), datetime(2021, 2, 1, tzinfo=UTC)
 
@@ -64,3 +69,32 @@ async def test_a_generator_filter_is_read_once_and_kept_for_later_pages(
         pass
     (record,) = sandbox.request_log.filter("GetReportList")
     assert record.params["ReportTypeList.Type.1"] == "_GET_FLAT_FILE_OPEN_LISTINGS_DATA_"
+
+
+async def test_waiting_for_an_unknown_report_request_id_ends_with_a_typed_error(
+    mws: MWSClient, sandbox: Sandbox
+) -> None:
+    async with asyncio.timeout(20):  # bounds the test; the call must end by itself long before
+        with pytest.raises(
+            InvalidParameterError, match="report request id '424242424242' is unknown"
+        ) as info:
+            await mws.reports.wait_for_report("424242424242", initial_interval=1.0)
+    assert info.value.code == "InvalidReportRequestId"
+    assert sandbox.request_log.count("GetReportRequestList") == UNKNOWN_AFTER_POLLS
+
+
+@pytest.mark.parametrize("value", ["5", None, 0, -1.0, math.nan, math.inf, True])
+@pytest.mark.parametrize("name", ["initial_interval", "max_interval"])
+async def test_a_polling_interval_that_is_not_positive_finite_seconds_is_refused(
+    mws: MWSClient, sandbox: Sandbox, tmp_path: Path, name: str, value: object
+) -> None:
+    expected = f"{name} must be a positive, finite number of seconds"
+    kwargs: dict[str, Any] = {name: value}
+    async with asyncio.timeout(20):
+        with pytest.raises(ClientValidationError, match=f"GetReportRequestList: {expected}"):
+            await mws.reports.wait_for_report("424242424242", **kwargs)
+        with pytest.raises(ClientValidationError, match=f"RequestReport: {expected}"):
+            await mws.reports.request_and_download(
+                "_GET_FLAT_FILE_OPEN_LISTINGS_DATA_", tmp_path / "report.txt", **kwargs
+            )
+    assert sandbox.request_log.count() == 0  # neither a poll nor a RequestReport went out
