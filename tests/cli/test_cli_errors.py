@@ -464,85 +464,47 @@ def test_the_time_scale_range_starts_at_0_001(tmp_path: Path) -> None:
     assert len((tmp_path / "out.jsonl").read_text().splitlines()) == len(ISBNS)
 
 
-def test_entry_point_ctrl_c_during_a_run_is_exit_130_with_one_line(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("stop", "code", "word"),
+    [(signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "terminated")],  # 128 + the signal's number
+    ids=["ctrl-c", "sigterm"],
+)
+def test_entry_point_a_signal_during_a_run_is_one_line_its_exit_code_and_no_partial_output(
+    tmp_path: Path, stop: signal.Signals, code: int, word: str
+) -> None:
     ids = write_ids(tmp_path / "many.txt", WORLD.sample_ids("ISBN", 3000))
     env = {k: v for k, v in __import__("os").environ.items() if not k.startswith("MWS_")}
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "mws_async",
-            "lookup",
-            ids,
-            "-q",
-            "--time-scale",
-            "1",
-            "-o",
-            tmp_path / "o.csv",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
+    command = [
+        sys.executable,
+        "-m",
+        "mws_async",
+        "lookup",
+        ids,
+        "-q",
+        "--time-scale",
+        "1",
+        "-o",
+        tmp_path / "o.csv",
+    ]
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     try:
-        # Interrupt once the run has begun writing (its temporary output file exists); at 1x it then waits on
-        # quota for minutes.
+        # Ctrl-C, or `kill PID` (a service manager stopping it), once the run is writing its temporary file;
+        # at 1x it then waits on quota for minutes.
         deadline = time.monotonic() + 60
         while not list(tmp_path.glob(".*")):
             assert proc.poll() is None, proc.communicate()
             assert time.monotonic() < deadline
             time.sleep(0.05)
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(stop)
         _, stderr = proc.communicate(timeout=30)
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
     lines = [line for line in stderr.splitlines() if line.strip()]
-    assert proc.returncode == 130, stderr
-    assert len(lines) == 1 and "interrupted" in lines[0] and "Traceback" not in stderr
-    assert not (tmp_path / "o.csv").exists() and not list(tmp_path.glob(".*"))
-
-
-def test_entry_point_sigterm_during_a_run_cleans_up_as_ctrl_c_does_and_exits_143(tmp_path: Path) -> None:
-    ids = write_ids(tmp_path / "many.txt", WORLD.sample_ids("ISBN", 3000))
-    env = {k: v for k, v in __import__("os").environ.items() if not k.startswith("MWS_")}
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "mws_async",
-            "lookup",
-            ids,
-            "-q",
-            "--time-scale",
-            "1",
-            "-o",
-            tmp_path / "o.csv",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
-    try:
-        # As `kill PID` (or a service manager stopping it) once the run is writing its temporary file.
-        deadline = time.monotonic() + 60
-        while not list(tmp_path.glob(".*")):
-            assert proc.poll() is None, proc.communicate()
-            assert time.monotonic() < deadline
-            time.sleep(0.05)
-        proc.send_signal(signal.SIGTERM)
-        _, stderr = proc.communicate(timeout=30)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    lines = [line for line in stderr.splitlines() if line.strip()]
-    assert proc.returncode == 143, stderr  # 128 + SIGTERM, as a shell reports it
-    assert len(lines) == 1 and "terminated" in lines[0] and "Traceback" not in stderr
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["many.txt"]  # no .o.csv.XXXX.part left behind
+    assert proc.returncode == code, stderr
+    assert len(lines) == 1 and word in lines[0] and "Traceback" not in stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["many.txt"]  # no output, no .o.csv.XXXX.part
 
 
 def test_entry_point_a_reader_that_stops_early_is_no_error(tmp_path: Path) -> None:
