@@ -12,8 +12,9 @@ A target that is a character device or a FIFO (``/dev/null``, a named pipe, ``/d
 directly instead (it cannot be replaced, and renaming onto it would destroy the node): the bytes reach it
 as they arrive, so a Content-MD5 mismatch is raised after they were written and the download is not
 repeated. The target path is checked before anything is sent (its type, an existing folder, not a folder
-itself); a file system failure while writing (disk full, permission, ...) is a
-:class:`~mws_async.errors.ClientValidationError` naming the path argument, never a raw ``OSError``.
+itself: a :class:`~mws_async.errors.ClientValidationError` naming the path argument); a file system
+failure while writing (disk full, permission, ...) is a :class:`~mws_async.errors.DownloadWriteError`,
+never a raw ``OSError``.
 
 Feed bodies may be bytes (or a bytearray / memoryview), a file path, a binary file object opened for
 reading, or an async iterable of bytes; anything else is refused with a
@@ -35,7 +36,7 @@ import stat
 import tempfile
 import time
 import uuid
-from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -180,30 +181,41 @@ def _write_failed(operation: str, argument: str, target: Path, exc: OSError, kep
 WriteFailed = Callable[[OSError], Exception]
 
 
+async def _copy_verified(
+    response: MWSResponse, target: Path, write: Callable[[bytes], Awaitable[None]]
+) -> DownloadResult:
+    """Hand ``response``'s body to ``write`` chunk by chunk, then check it against its Content-MD5."""
+    md5 = hashlib.md5()
+    size = 0
+    async for chunk in response.body_stream().aiter_bytes(CHUNK_SIZE):
+        md5.update(chunk)
+        size += len(chunk)
+        await write(chunk)
+    actual = base64.b64encode(md5.digest()).decode("ascii")
+    expected = response.content_md5
+    if expected is not None and expected.strip() != actual:
+        raise ContentMD5MismatchError(expected.strip(), actual, operation=response.operation)
+    return DownloadResult(target, size, actual, response.content_type, response.request_id)
+
+
 async def _download_once(
     open_response: Opener, partial: Path, mode: int, failed: WriteFailed
 ) -> DownloadResult:
-    md5 = hashlib.md5()
-    size = 0
     async with open_response() as response:
-        expected = response.content_md5
         try:
             # O_EXCL: the name is this download's own (a unique name, never an existing file or link).
             fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), mode)
         except OSError as exc:
             raise failed(exc) from None
         async with await anyio.open_file(fd, "wb") as out:
-            async for chunk in response.body_stream().aiter_bytes(CHUNK_SIZE):
-                md5.update(chunk)
-                size += len(chunk)
+
+            async def write(chunk: bytes) -> None:
                 try:
                     await out.write(chunk)
                 except OSError as exc:
                     raise failed(exc) from None
-        actual = base64.b64encode(md5.digest()).decode("ascii")
-        if expected is not None and expected.strip() != actual:
-            raise ContentMD5MismatchError(expected.strip(), actual, operation=response.operation)
-        return DownloadResult(partial, size, actual, response.content_type, response.request_id)
+
+            return await _copy_verified(response, partial, write)
 
 
 def _partial_name(final: Path) -> Path:
@@ -295,20 +307,15 @@ async def _download_direct(
         return _write_failed(operation, argument, target, exc, "the download stopped there")
 
     fd = await _open_direct(target, wait_limit, failed)  # before the request: a FIFO nobody reads costs none
+
+    async def write(chunk: bytes) -> None:
+        await _write_all(fd, chunk, wait_limit, failed)
+
     try:
-        md5 = hashlib.md5()
-        size = 0
         async with open_response() as response:
-            expected = response.content_md5
-            async for chunk in response.body_stream().aiter_bytes(CHUNK_SIZE):
-                md5.update(chunk)
-                size += len(chunk)
-                await _write_all(fd, chunk, wait_limit, failed)
-            actual = base64.b64encode(md5.digest()).decode("ascii")
-            if expected is not None and expected.strip() != actual:
-                # The bytes already went out; downloading again would write the document twice.
-                raise ContentMD5MismatchError(expected.strip(), actual, operation=response.operation)
-            return DownloadResult(target, size, actual, response.content_type, response.request_id)
+            # A mismatch is raised after the bytes went out; the caller does not download again (that would
+            # write the document twice).
+            return await _copy_verified(response, target, write)
     finally:
         os.close(fd)
 

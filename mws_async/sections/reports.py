@@ -384,7 +384,7 @@ class ReportsSection(SectionClient):
         folder itself). A regular file is replaced atomically once verified; a character device or FIFO
         (``/dev/null``, a named pipe) is written directly, once, so a mismatch is raised after its bytes
         went out. A write failure (disk full, permission) is a
-        :class:`~mws_async.errors.ClientValidationError` naming ``path``."""
+        :class:`~mws_async.errors.DownloadWriteError` naming ``path``."""
         return await download_to_path(
             self._opener(report_id),
             path,
