@@ -1487,11 +1487,6 @@ def _check_report_type(value: str, on_sandbox: bool) -> str:
     raise CLIUsageError(f"unknown report type {value!r}; {hint}known types: {', '.join(REPORT_TYPES)}{extra}")
 
 
-def _copy_into(source: Path, device: Path) -> None:
-    with source.open("rb") as reading, device.open("wb") as writing:
-        shutil.copyfileobj(reading, writing, _SPOOL_CHUNK)
-
-
 @app.command()
 def report(
     report_type: Annotated[str, typer.Argument(help="e.g. _GET_MERCHANT_LISTINGS_DATA_ (any case)")],
@@ -1510,16 +1505,9 @@ def report(
 
     async def run() -> int:
         async with open_target(target, scale, quiet) as session:
-            with (
-                err.status(f"waiting for {report_type}...") if not quiet else _null(),
-                tempfile.TemporaryDirectory(prefix="mws-async-") as folder,
-            ):
-                # A download is renamed onto its target; a device or FIFO gets a verified copy instead.
-                special = _is_special(out)
-                target_path = Path(folder) / "report" if special else out
-                result = await session.client.reports.request_and_download(report_type, target_path)
-                if result is not None and special:
-                    await asyncio.to_thread(_copy_into, result.path, out)
+            # A device or FIFO is written into by the download itself (mws_async.transfer), never replaced.
+            with err.status(f"waiting for {report_type}...") if not quiet else _null():
+                result = await session.client.reports.request_and_download(report_type, out)
             if result is None:
                 if not quiet:
                     err.print("report finished with no data (_DONE_NO_DATA_)")
