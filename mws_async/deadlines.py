@@ -25,7 +25,7 @@ from contextvars import ContextVar
 from typing import Final
 
 from mws_async.errors import ClientValidationError, ConfigurationError, DeadlineExceededError
-from mws_async.settings import shown
+from mws_async.settings import is_positive, shown
 
 __all__ = ["check_max_wait", "deadline", "deadline_end", "remaining", "start_attempt", "within"]
 
@@ -40,10 +40,6 @@ _END: Final[ContextVar[float | None]] = ContextVar("mws_async_deadline_end", def
 """``time.monotonic()`` value by which calls in this context must be done (None: no deadline)."""
 
 
-def _positive(value: object) -> bool:
-    return not isinstance(value, bool) and isinstance(value, int | float) and value > 0
-
-
 def _budget(seconds: float) -> float:
     """A positive budget as a float: beyond :data:`NO_LIMIT_BEYOND`, ``math.inf`` (no limit)."""
     # Compared before converting: an int such as 10**400 compares with a float but cannot become one.
@@ -51,7 +47,7 @@ def _budget(seconds: float) -> float:
 
 
 def _check_seconds(name: str, seconds: float) -> float:
-    if not _positive(seconds):
+    if not is_positive(seconds, finite=False):
         raise ClientValidationError(name, [f"seconds must be a positive number, got {shown(seconds)}"])
     return _budget(seconds)
 
@@ -97,7 +93,7 @@ def check_max_wait(max_wait: float | None) -> float | None:
     float; above :data:`NO_LIMIT_BEYOND`, ``math.inf`` (no limit)."""
     if max_wait is None:
         return None
-    if not _positive(max_wait):
+    if not is_positive(max_wait, finite=False):
         raise ConfigurationError(f"max_wait must be a positive number of seconds or None: {shown(max_wait)}")
     return _budget(max_wait)
 

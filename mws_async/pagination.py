@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from mws_async.errors import ClientValidationError, NextTokenCorruptedError, PaginationLoopError
 from mws_async.operations import Operation, Page, Pagination
-from mws_async.settings import shown
+from mws_async.settings import is_number, shown
 
 if TYPE_CHECKING:
     from mws_async.client import MWSClient
@@ -53,11 +53,7 @@ def check_paging_arguments(
     if not isinstance(follow, bool):
         problems.append(f"follow must be True or False, got {shown(follow)}")
     # Compared with the largest float rather than math.inf: an int such as 10**400 is no float at all.
-    if (
-        isinstance(poll_interval, bool)
-        or not isinstance(poll_interval, int | float)
-        or not 0 <= poll_interval <= sys.float_info.max
-    ):
+    if not is_number(poll_interval) or not 0 <= poll_interval <= sys.float_info.max:
         problems.append(f"poll_interval must be a finite number of seconds >= 0, got {shown(poll_interval)}")
     if max_polls is not None and not _count(max_polls):
         problems.append(f"max_polls must be a whole number >= 0 or None, got {shown(max_polls)}")

@@ -8,7 +8,7 @@ attempt at once. Messages show a setting's type, never the value of anything tha
 from __future__ import annotations
 
 import math
-from typing import Final, TypeVar
+from typing import Final, TypeGuard, TypeVar
 
 import httpx
 
@@ -22,6 +22,8 @@ __all__ = [
     "check_instance",
     "check_seconds",
     "check_time_scale",
+    "is_number",
+    "is_positive",
     "parse_url",
     "shown",
 ]
@@ -44,9 +46,19 @@ def shown(value: object) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+def is_number(value: object) -> TypeGuard[int | float]:
+    """An int or a float, not a bool (True is an int to Python, never a number a setting means)."""
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def is_positive(value: object, *, finite: bool = True) -> TypeGuard[int | float]:
+    """A positive number (:func:`is_number`), below ``math.inf`` unless ``finite=False``."""
+    return is_number(value) and value > 0 and (not finite or value < math.inf)
+
+
 def check_seconds(value: object, name: str) -> float:
     """``value`` as a positive, finite number of seconds (a bool is not a number here)."""
-    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < math.inf:
+    if not is_positive(value):
         raise ConfigurationError(f"{name} must be a positive, finite number of seconds, got {shown(value)}")
     return float(value)
 
@@ -54,11 +66,7 @@ def check_seconds(value: object, name: str) -> float:
 def check_time_scale(value: object, name: str = "time_scale") -> float:
     """``value`` as a time scale (a multiplier of every restore rate) from :data:`MIN_TIME_SCALE` to
     :data:`MAX_TIME_SCALE`, so every wait for quota stays bounded and no rate divides to zero or infinity."""
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int | float)
-        or not MIN_TIME_SCALE <= value <= MAX_TIME_SCALE
-    ):
+    if not is_number(value) or not MIN_TIME_SCALE <= value <= MAX_TIME_SCALE:
         raise ConfigurationError(
             f"{name} must be a number from {MIN_TIME_SCALE:g} to {MAX_TIME_SCALE:g} (1.0: real MWS speed), "
             f"got {shown(value)}"

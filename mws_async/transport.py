@@ -13,7 +13,6 @@ import email.utils
 import inspect
 import ipaddress
 import logging
-import math
 import time
 import urllib.request
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
@@ -57,7 +56,15 @@ from mws_async.http import (
 )
 from mws_async.logs import install_redaction
 from mws_async.retry import RetryPolicy
-from mws_async.settings import check_byte_limit, check_hook, check_instance, check_seconds, parse_url
+from mws_async.settings import (
+    check_byte_limit,
+    check_hook,
+    check_instance,
+    check_seconds,
+    is_number,
+    is_positive,
+    parse_url,
+)
 from mws_async.signing import SignatureMethod, canonical_query, format_timestamp, percent_encode, signature
 from mws_async.signing import string_to_sign as _string_to_sign
 from mws_async.throttle import QuotaHeaders, QuotaSpec, ThrottleKey, Throttler, parse_quota_headers
@@ -378,9 +385,9 @@ class Transport:
         self._sleep = sleep
         self.timeout = check_seconds(timeout, "timeout")
         self.max_response_bytes = check_byte_limit(max_response_bytes, "max_response_bytes")
-        if isinstance(min_download_rate, bool) or not isinstance(min_download_rate, int | float):
+        if not is_number(min_download_rate):
             raise ConfigurationError(f"min_download_rate must be a number, got {min_download_rate!r}")
-        if not 0 < min_download_rate < math.inf:
+        if not is_positive(min_download_rate):
             raise ConfigurationError(f"min_download_rate must be positive bytes/s, got {min_download_rate!r}")
         self.min_download_rate = min_download_rate
         self.max_wait = check_max_wait(max_wait)

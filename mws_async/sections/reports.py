@@ -8,7 +8,6 @@ streamed to a file with its Content-MD5 verified.
 from __future__ import annotations
 
 import asyncio
-import math
 import os
 from collections.abc import AsyncIterator, Iterable, Sequence
 from datetime import datetime
@@ -36,7 +35,7 @@ from mws_async.models.reports import (
 from mws_async.operations import Operation, Param
 from mws_async.pagination import Paginator
 from mws_async.sections.base import SectionClient, answered, as_list, paginated
-from mws_async.settings import shown
+from mws_async.settings import is_positive, shown
 from mws_async.transfer import (
     DownloadResult,
     charset_of,
@@ -245,7 +244,7 @@ it unknown (MWS lists a request as soon as RequestReport answered, so one miss i
 
 def _check_interval(value: object, name: str, operation: str) -> float:
     """A polling interval as positive, finite seconds (a bool or a numeric string is not one)."""
-    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < math.inf:
+    if not is_positive(value):
         raise ClientValidationError(
             operation, [f"{name} must be a positive, finite number of seconds, got {shown(value)}"]
         )

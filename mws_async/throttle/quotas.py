@@ -23,12 +23,12 @@ max_quota=40)`` or pass ``quotas={"Products.GetMatchingProductForId": QuotaSpec(
 from __future__ import annotations
 
 import dataclasses
-import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from mws_async.errors import ConfigurationError
+from mws_async.settings import is_positive
 
 __all__ = ["QuotaSpec", "QuotaTable", "Unit"]
 
@@ -56,11 +56,11 @@ class QuotaSpec:
         bad = [
             name
             for name in ("max_quota", "restore_amount", "restore_period")
-            if not _positive_number(getattr(self, name))
+            if not is_positive(getattr(self, name))
         ]
         if bad:
             raise ConfigurationError(f"{where}: {', '.join(bad)} must be positive, finite numbers")
-        if self.hourly is not None and not _positive_number(self.hourly):
+        if self.hourly is not None and not is_positive(self.hourly):
             raise ConfigurationError(f"{where}: hourly quota must be positive or None")
         if self.unit not in ("request", "item"):
             raise ConfigurationError(f"{where}: unit must be 'request' or 'item', got {self.unit!r}")
@@ -95,10 +95,6 @@ class QuotaSpec:
     def replace(self, **changes: Any) -> QuotaSpec:
         """A copy with some fields changed."""
         return dataclasses.replace(self, **changes)
-
-
-def _positive_number(value: object) -> bool:
-    return not isinstance(value, bool) and isinstance(value, int | float) and 0 < value < math.inf
 
 
 def _spec(

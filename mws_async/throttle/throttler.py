@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 
 from mws_async.errors import ConfigurationError, DeadlineExceededError, QuotaCostError
-from mws_async.settings import check_time_scale, shown
+from mws_async.settings import check_time_scale, is_positive, shown
 from mws_async.throttle.base import (
     HOUR,
     BoundedBackend,
@@ -80,9 +80,7 @@ class Throttler:
         stats_ttl: float | None = 3600.0,
     ) -> None:
         time_scale = check_time_scale(time_scale)
-        if stats_ttl is not None and (
-            isinstance(stats_ttl, bool) or not isinstance(stats_ttl, int | float) or not stats_ttl > 0
-        ):
+        if stats_ttl is not None and not is_positive(stats_ttl, finite=False):
             raise ConfigurationError(
                 f"stats_ttl must be a positive number of seconds or None, got {shown(stats_ttl)}"
             )
