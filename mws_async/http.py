@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import weakref
 
 import httpx
@@ -35,6 +36,7 @@ __all__ = [
     "LoopBound",
     "default_transport_name",
     "fetch",
+    "header_safe",
     "make_http_client",
     "make_http_transport",
     "read_limited",
@@ -152,6 +154,17 @@ async def fetch(
         if response is not None:
             await response.aclose()
     return response, body
+
+
+_HEADER_TEXT = re.compile(r"[\x20-\x7e]*")
+_HEADER_TOKEN = re.compile(r"[\x21-\x7e]*")
+
+
+def header_safe(text: str, *, spaces: bool = True) -> bool:
+    """Whether ``text`` can go out as an HTTP header value as it is: printable ASCII only (no control
+    characters, CR or LF, nothing beyond ASCII), and no spaces unless ``spaces``. httpx and aiohttp would
+    otherwise fail on it only while the request is being written."""
+    return (_HEADER_TEXT if spaces else _HEADER_TOKEN).fullmatch(text) is not None
 
 
 class BodyTooLarge(Exception):

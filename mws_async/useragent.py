@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Final
 
 from mws_async.errors import ConfigurationError
+from mws_async.http import header_safe
 
 __all__ = ["MAX_USER_AGENT_LENGTH", "build_user_agent", "check_user_agent", "default_user_agent"]
 
@@ -65,9 +66,6 @@ def build_user_agent(
     return check_user_agent(header)
 
 
-_HEADER_SAFE = re.compile(r"[\x20-\x7e]+")
-
-
 def check_user_agent(value: object) -> str:
     """``value`` if it can be sent as a User-Agent header: a string of printable ASCII (a header cannot carry
     other characters), not blank, at most 500 characters; else a :class:`ConfigurationError`."""
@@ -75,8 +73,8 @@ def check_user_agent(value: object) -> str:
         raise ConfigurationError(f"user_agent must be a string, got {type(value).__name__}")
     if not value.strip():
         raise ConfigurationError("user_agent must not be empty")
-    if _HEADER_SAFE.fullmatch(value) is None:
-        bad = next(char for char in value if _HEADER_SAFE.fullmatch(char) is None)
+    if not header_safe(value):
+        bad = next(char for char in value if not header_safe(char))
         raise ConfigurationError(
             f"user_agent has {bad!r}, which an HTTP header cannot carry: use printable ASCII only "
             "(build_user_agent() escapes names and attributes for you)"

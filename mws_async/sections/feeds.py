@@ -14,6 +14,7 @@ from typing import Any, Final
 
 from mws_async import xml
 from mws_async.errors import ClientValidationError, UnexpectedResponseError
+from mws_async.http import header_safe
 from mws_async.marketplaces import Marketplace
 from mws_async.models.feeds import (
     FEEDS_FORCE_LIST,
@@ -101,7 +102,7 @@ GET_FEED_SUBMISSION_RESULT: Final[Operation[None]] = Operation(
 
 
 def _check_content_type(value: object) -> str | None:
-    """``content_type`` as a header-safe value (printable ASCII, no line breaks), checked before sending:
+    """``content_type`` as a header-safe value (:func:`~mws_async.http.header_safe`), checked before sending:
     httpx and aiohttp would otherwise fail on it only while the request is being written."""
     if value is None:
         return None
@@ -109,7 +110,7 @@ def _check_content_type(value: object) -> str | None:
         problem = f"content_type must be a str such as 'text/xml', got {type(value).__name__}"
     elif not value.strip():
         problem = "content_type is empty; leave it None to choose it from the feed's format"
-    elif not all(" " <= c <= "~" for c in value):
+    elif not header_safe(value):
         problem = (
             "content_type must be printable ASCII without line breaks or control characters (it is sent "
             f"as a header), got {shown(value)}"

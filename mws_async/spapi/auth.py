@@ -27,17 +27,16 @@ import hashlib
 import json
 import logging
 import math
-import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any
 
 import httpx
 
 from mws_async.credentials import Secret
 from mws_async.errors import ConfigurationError
-from mws_async.http import EXCHANGE_ERRORS, BodyTooLarge, fetch
+from mws_async.http import EXCHANGE_ERRORS, BodyTooLarge, fetch, header_safe
 from mws_async.retry import RetryPolicy
 from mws_async.settings import parse_url
 from mws_async.spapi.errors import LWAError, SPAPIError
@@ -390,7 +389,7 @@ class LWAAuth:
             return LWAError(
                 200, "InvalidTokenResponse", "the LWA answer has no access_token", operation="LWA token"
             )
-        if _TOKEN_CHARS.fullmatch(value) is None:  # the token itself is never shown
+        if not header_safe(value, spaces=False):  # sent as x-amz-access-token; never shown
             return LWAError(
                 200,
                 "InvalidTokenResponse",
@@ -405,10 +404,6 @@ class LWAAuth:
         margin = min(self.refresh_margin, lifetime / 2)
         # Lifetime counts from when the request was sent: never later than the server's own clock.
         return AccessToken(Secret(value), sent + lifetime, sent + lifetime - margin)
-
-
-_TOKEN_CHARS: Final = re.compile(r"[\x21-\x7e]+")
-"""What an access token may hold: it is sent as the ``x-amz-access-token`` header."""
 
 
 def _lwa_error(status: int, body: bytes) -> LWAError:
