@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from mws_async.errors import ConfigurationError
+from mws_async.settings import type_problem
 
 __all__ = ["ENV_ACCESS_KEY", "ENV_AUTH_TOKEN", "ENV_SECRET_KEY", "ENV_SELLER_ID", "Credentials", "Secret"]
 
@@ -85,11 +86,11 @@ class Credentials:
         wrong = [
             problem
             for problem in (
-                _type_problem("access_key", access_key, (str,), "a str"),
-                _type_problem("secret_key", secret_key, (str, Secret), "a str or Secret"),
-                _type_problem("seller_id", seller_id, (str,), "a str"),
-                _type_problem("auth_token", auth_token, (str, Secret, type(None)), "a str, Secret or None"),
-                _type_problem("label", label, (str, type(None)), "a str or None"),
+                type_problem("access_key", access_key, (str,), "a str"),
+                type_problem("secret_key", secret_key, (str, Secret), "a str or Secret"),
+                type_problem("seller_id", seller_id, (str,), "a str"),
+                type_problem("auth_token", auth_token, (str, Secret, type(None)), "a str, Secret or None"),
+                type_problem("label", label, (str, type(None)), "a str or None"),
             )
             if problem
         ]
@@ -154,12 +155,6 @@ class Credentials:
 def _blank(value: object) -> bool:
     """Unset, empty or only whitespace (a string that is not text, such as bytes, is not blank)."""
     return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _type_problem(name: str, value: object, accepted: tuple[type, ...], expected: str) -> str | None:
-    if isinstance(value, accepted):
-        return None
-    return f"{name} must be {expected}, got {type(value).__name__}"
 
 
 def _environment(environ: Mapping[str, str] | None) -> Mapping[str, str]:

@@ -26,6 +26,7 @@ __all__ = [
     "is_positive",
     "parse_url",
     "shown",
+    "type_problem",
 ]
 
 T = TypeVar("T")
@@ -97,6 +98,14 @@ def check_instance(value: object, expected: type[T], name: str) -> T | None:
             f"{name} must be {article} {expected.__name__} or None, got {type(value).__name__}"
         )
     return value
+
+
+def type_problem(name: str, value: object, accepted: tuple[type, ...], expected: str) -> str | None:
+    """``"<name> must be <expected>, got <type>"`` unless ``value`` is one of ``accepted``: only the type is
+    named, as the value may be a secret given in the wrong place."""
+    if isinstance(value, accepted):
+        return None
+    return f"{name} must be {expected}, got {type(value).__name__}"
 
 
 def parse_url(value: object, what: str) -> httpx.URL:

@@ -38,7 +38,7 @@ from mws_async.credentials import Secret
 from mws_async.errors import ConfigurationError
 from mws_async.http import EXCHANGE_ERRORS, BodyTooLarge, fetch, header_safe
 from mws_async.retry import RetryPolicy
-from mws_async.settings import parse_url
+from mws_async.settings import parse_url, type_problem
 from mws_async.spapi.errors import LWAError, SPAPIError
 from mws_async.transport import is_loopback
 
@@ -187,20 +187,15 @@ refresh_token=Secret('**********'), selling_partner_id=None)
         refresh_token: str | Secret,
         selling_partner_id: str | None = None,
     ) -> None:
-        wrong = [  # only the type is named: a secret given in the wrong place must not be shown
-            f"{name} must be {kind}, got {type(value).__name__}"
-            for name, value, kind, ok in (
-                ("client_id", client_id, "a str", isinstance(client_id, str)),
-                ("client_secret", client_secret, "a str", isinstance(client_secret, str | Secret)),
-                ("refresh_token", refresh_token, "a str", isinstance(refresh_token, str | Secret)),
-                (
-                    "selling_partner_id",
-                    selling_partner_id,
-                    "a str or None",
-                    selling_partner_id is None or isinstance(selling_partner_id, str),
-                ),
+        wrong = [
+            problem
+            for problem in (
+                type_problem("client_id", client_id, (str,), "a str"),
+                type_problem("client_secret", client_secret, (str, Secret), "a str"),
+                type_problem("refresh_token", refresh_token, (str, Secret), "a str"),
+                type_problem("selling_partner_id", selling_partner_id, (str, type(None)), "a str or None"),
             )
-            if not ok
+            if problem
         ]
         if wrong:
             raise ConfigurationError("LWACredentials: " + "; ".join(wrong))
