@@ -39,7 +39,7 @@ from mws_async.errors import ConfigurationError
 from mws_async.http import EXCHANGE_ERRORS, BodyTooLarge, fetch, header_safe
 from mws_async.retry import RetryPolicy
 from mws_async.settings import parse_url, type_problem
-from mws_async.spapi.errors import LWAError, SPAPIError
+from mws_async.spapi.errors import LWAError, SPAPIError, capped_text
 from mws_async.transport import is_loopback
 
 __all__ = [
@@ -407,8 +407,8 @@ def _lwa_error(status: int, body: bytes) -> LWAError:
     if problem is not None:
         message += f" (its answer is {problem})"
     if isinstance(data, dict):
-        code = str(data.get("error") or code)[:100]
-        message = str(data.get("error_description") or message)[:500]
+        code = capped_text(data.get("error"), 100) or code
+        message = capped_text(data.get("error_description"), 500) or message
     return LWAError(status, code, message, operation="LWA token")
 
 

@@ -50,6 +50,7 @@ from mws_async.spapi.errors import (
     SPAPIError,
     SPAPIServerError,
     SPAPIThrottledError,
+    capped_text,
     error_class_for_status,
 )
 from mws_async.spapi.operations import (
@@ -551,14 +552,6 @@ _ERRORS_KEPT: Final = 20
 """The most entries of an error answer's ``errors`` list kept on the exception (SP-API sends one or two)."""
 
 
-def _capped(value: object, limit: int) -> str | None:
-    """``value`` as text of at most ``limit`` characters (None when empty)."""
-    if not value:
-        return None
-    text = str(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
 def _error(operation: str, status: int, body: bytes, request_id: str | None) -> SPAPIError:
     cls = error_class_for_status(status)
     code, message, details = f"HTTP{status}", "unexpected response", None
@@ -571,9 +564,9 @@ def _error(operation: str, status: int, body: bytes, request_id: str | None) -> 
         errors = [e for e in data["errors"][:_ERRORS_KEPT] if isinstance(e, dict)]
         first = errors[0] if errors else {}
         # Capped: the message travels into logs and str(error), whatever size the server sent.
-        code = _capped(first.get("code"), 100) or code
-        message = _capped(first.get("message"), 500) or message
-        details = _capped(first.get("details"), 500)
+        code = capped_text(first.get("code"), 100) or code
+        message = capped_text(first.get("message"), 500) or message
+        details = capped_text(first.get("details"), 500)
     return cls(
         status, code, message, details=details, request_id=request_id, operation=operation, errors=errors
     )

@@ -25,6 +25,7 @@ __all__ = [
     "SPAPIError",
     "SPAPIServerError",
     "SPAPIThrottledError",
+    "capped_text",
     "error_class_for_status",
 ]
 
@@ -121,3 +122,12 @@ def error_class_for_status(status: int) -> type[SPAPIError]:
     if status in (401, 403):
         return SPAPIAuthError
     return SPAPIError
+
+
+def capped_text(value: object, limit: int) -> str | None:
+    """``value`` as text of at most ``limit`` characters, cut with "..." (None when empty): what a server
+    sent as an error code or message goes into logs and ``str(error)``, whatever its size."""
+    if not value:
+        return None
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
