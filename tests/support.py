@@ -11,8 +11,11 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import uvicorn
+
+from mws_async.transport import MWSResponse
 
 # Recorded real MWS responses, kept in the repository (tests/fixtures, with MANIFEST.tsv and provenance notes)
 # so a fresh clone tests itself. MWS_FIXTURES points elsewhere, e.g. at a newer copy being prepared.
@@ -71,3 +74,21 @@ async def wait_until(condition: Callable[[], bool], what: str, guard: float = 20
         await asyncio.wait_for(poll(), guard)
     except TimeoutError:
         pytest.fail(f"never happened within {guard:g} s: {what}")
+
+
+def files(folder: Path) -> list[str]:
+    """The names in ``folder``, sorted."""
+    return sorted(p.name for p in folder.iterdir())
+
+
+def xml_response(body: bytes, operation: str = "x", request_id: str | None = None) -> MWSResponse:
+    """A 200 ``text/xml`` response carrying ``body``, as the transport hands it to a parser."""
+    return MWSResponse(
+        status_code=200,
+        body=body,
+        headers=httpx.Headers({"content-type": "text/xml"}),
+        operation=operation,
+        attempts=1,
+        elapsed=0.0,
+        request_id=request_id,
+    )

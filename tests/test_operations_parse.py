@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from functools import partial
 from typing import Any
 
-import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import field_validator
-from support import FIXTURES
+from support import FIXTURES, xml_response
 from xml_documents import documents
 
 from mws_async import xml
@@ -24,7 +24,7 @@ from mws_async.sections.products import (
     OPERATIONS,
 )
 from mws_async.sections.reports import GET_REPORT_REQUEST_COUNT
-from mws_async.transport import MWSResponse, Section
+from mws_async.transport import Section
 
 US = "ATVPDKIKX0DER"
 
@@ -63,16 +63,8 @@ class _Broken(MWSModel):
 SECTION = Section("T", "/T/1", "1")
 
 
-def _response(body: bytes) -> MWSResponse:
-    return MWSResponse(
-        status_code=200,
-        body=body,
-        headers=httpx.Headers({"content-type": "text/xml"}),
-        operation="Op",
-        attempts=1,
-        elapsed=0.0,
-        request_id="rid-1",
-    )
+_response = partial(xml_response, operation="Op", request_id="rid-1")
+"""A 200 answer of the test operation."""
 
 
 def test_validation_of_a_flood_of_bad_results_stops_at_the_first_bad_one() -> None:

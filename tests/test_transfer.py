@@ -7,27 +7,14 @@ loopback sandbox in tests/sections/test_reports.py.
 from __future__ import annotations
 
 import asyncio
-import tempfile
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import anyio
 import pytest
+from support import files
 
 from mws_async.transfer import content_md5, prepare_feed_body
-
-
-@pytest.fixture
-def spool_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A private temporary directory for the spool files (tempfile.tempdir points at it)."""
-    folder = tmp_path / "spool"
-    folder.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(folder))
-    return folder
-
-
-def files(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir())
 
 
 class BodyFailed(Exception):

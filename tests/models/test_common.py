@@ -5,31 +5,18 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-import httpx
 import pytest
 from pydantic import TypeAdapter, ValidationError
-from support import FIXTURES
+from support import FIXTURES, xml_response
 
 from mws_async.errors import UnexpectedResponseError
 from mws_async.models.common import MONEY_EXPONENT_LIMIT, Money, MoneyAmount
 from mws_async.models.lenient import LenientMoney
 from mws_async.sections import products as products_section
-from mws_async.transport import MWSResponse
 
 ABSURD = ["1e100000000", "1e-999999999", "0E-999999999", "1e21", "-1E+21", "1e-21", "1234567890123456789012"]
 """Amounts whose decimal exponent lies outside -20..20: no price looks like that."""
 OUT_OF_BOUNDS = re.escape("a money amount's decimal exponent must lie within -20..20")
-
-
-def _response(body: bytes) -> MWSResponse:
-    return MWSResponse(
-        status_code=200,
-        body=body,
-        headers=httpx.Headers({"content-type": "text/xml"}),
-        operation="GetLowestPricedOffersForASIN",
-        attempts=1,
-        elapsed=0.0,
-    )
 
 
 @pytest.mark.parametrize("text", ABSURD)
@@ -58,9 +45,9 @@ def test_an_absurd_amount_in_a_response_is_an_unexpected_response() -> None:
     body = path.read_bytes().replace(b"<Amount>32.99</Amount>", b"<Amount>1e100000000</Amount>", 1)
     operation = products_section.OPERATIONS["GetLowestPricedOffersForASIN"]
     with pytest.raises(UnexpectedResponseError, match=OUT_OF_BOUNDS):
-        operation.parse(_response(body))
+        operation.parse(xml_response(body, "GetLowestPricedOffersForASIN"))
     # The untouched document parses: only the amount was refused.
-    assert operation.parse(_response(path.read_bytes())) is not None
+    assert operation.parse(xml_response(path.read_bytes(), "GetLowestPricedOffersForASIN")) is not None
 
 
 @pytest.mark.parametrize("text", ABSURD)

@@ -9,12 +9,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
-from support import FIXTURES, fixture_files
+from support import FIXTURES, fixture_files, xml_response
 
 from mws_async import xml
 from mws_async.errors import UnexpectedResponseError
@@ -35,7 +34,6 @@ from mws_async.models.products import (
     ProductsForIdResult,
 )
 from mws_async.sections import products as products_section
-from mws_async.transport import MWSResponse
 
 PRODUCTS = FIXTURES / "Products"
 FILES = fixture_files("Products")
@@ -867,17 +865,6 @@ def _category_body(levels: int) -> bytes:
     ).encode()
 
 
-def _response(body: bytes) -> MWSResponse:
-    return MWSResponse(
-        status_code=200,
-        body=body,
-        headers=httpx.Headers({"content-type": "text/xml"}),
-        operation="x",
-        attempts=1,
-        elapsed=0.0,
-    )
-
-
 def test_a_category_chain_at_the_depth_limit_reprs_pickles_and_compares() -> None:
     cat = Category.model_validate(_category_chain(MAX_NESTING))
     assert len(cat.path) == MAX_NESTING
@@ -890,14 +877,14 @@ def test_a_category_chain_at_the_depth_limit_reprs_pickles_and_compares() -> Non
 def test_a_category_chain_deeper_than_the_limit_is_an_unexpected_response() -> None:
     operation = products_section.OPERATIONS["GetProductCategoriesForASIN"]
     with pytest.raises(UnexpectedResponseError, match=f"nested more than {MAX_NESTING} levels") as info:
-        operation.parse(_response(_category_body(200)))
+        operation.parse(xml_response(_category_body(200)))
     assert len(str(info.value)) < 1500  # the location of the failure is summarised, not 50 "Parent"s
 
 
 def test_a_chain_of_thousands_of_categories_is_refused_the_same_way() -> None:
     operation = products_section.OPERATIONS["GetProductCategoriesForASIN"]
     with pytest.raises(UnexpectedResponseError, match=f"nested more than {MAX_NESTING} levels"):
-        operation.parse(_response(_category_body(5000)))
+        operation.parse(xml_response(_category_body(5000)))
 
 
 def test_a_category_validated_directly_is_bounded_too() -> None:
@@ -948,4 +935,4 @@ def test_an_item_attribute_nested_thousands_deep_in_a_response_is_an_unexpected_
     injected = body.replace("<ns2:Binding>", deep + "<ns2:Binding>", 1).encode()
     operation = products_section.OPERATIONS["GetMatchingProductForId"]
     with pytest.raises(UnexpectedResponseError, match="nested more than"):
-        operation.parse(_response(injected))
+        operation.parse(xml_response(injected))

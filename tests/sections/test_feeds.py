@@ -5,13 +5,13 @@ from __future__ import annotations
 import asyncio
 import base64
 import hashlib
-import tempfile
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from support import files
 
 from mws_async import ClientValidationError, Marketplace, MWSClient
 from mws_async.sandbox import Fault, Sandbox
@@ -76,20 +76,13 @@ async def test_xml_feed_submission(mws: MWSClient, sandbox: Sandbox) -> None:
     assert info.feed_submission_id
 
 
-def files(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir())
-
-
 class ProducerFailed(Exception):
     pass
 
 
 async def test_a_failing_or_cancelled_body_leaves_no_spool_file_and_sends_nothing(
-    mws: MWSClient, sandbox: Sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    mws: MWSClient, sandbox: Sandbox, spool_dir: Path
 ) -> None:
-    spool = tmp_path / "spool"
-    spool.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(spool))
     started = asyncio.Event()
 
     async def failing() -> AsyncIterator[bytes]:
@@ -104,14 +97,14 @@ async def test_a_failing_or_cancelled_body_leaves_no_spool_file_and_sends_nothin
 
     with pytest.raises(ProducerFailed):
         await mws.feeds.submit_feed(failing(), "_POST_FLAT_FILE_INVLOADER_DATA_")
-    assert files(spool) == []
+    assert files(spool_dir) == []
     task = asyncio.create_task(mws.feeds.submit_feed(stalled(), "_POST_FLAT_FILE_INVLOADER_DATA_"))
     await started.wait()
-    assert len(files(spool)) == 1  # spooling
+    assert len(files(spool_dir)) == 1  # spooling
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
-    assert files(spool) == []
+    assert files(spool_dir) == []
     assert sandbox.request_log.count("SubmitFeed") == 0
 
 
@@ -127,18 +120,15 @@ async def _empty_chunks() -> AsyncIterator[bytes]:
 
 @pytest.mark.parametrize("kind", ["bytes", "file", "iterator", "empty-chunks"])
 async def test_an_empty_feed_body_is_refused_before_sending(
-    mws: MWSClient, sandbox: Sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+    mws: MWSClient, sandbox: Sandbox, tmp_path: Path, spool_dir: Path, kind: str
 ) -> None:
-    spool = tmp_path / "spool"
-    spool.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(spool))
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")
     body: Any = {"bytes": b"", "file": empty, "iterator": _nothing(), "empty-chunks": _empty_chunks()}[kind]
     with pytest.raises(ClientValidationError, match="feed body is empty"):
         await mws.feeds.submit_feed(body, "_POST_FLAT_FILE_INVLOADER_DATA_")
     assert sandbox.request_log.count() == 0
-    assert list(spool.iterdir()) == []  # a spooled empty body is removed
+    assert files(spool_dir) == []  # a spooled empty body is removed
     assert empty.exists()  # the caller's own file is left alone
 
 

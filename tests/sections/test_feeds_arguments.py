@@ -9,12 +9,12 @@ import hashlib
 import io
 import os
 import stat
-import tempfile
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from support import files
 
 from mws_async import ClientValidationError, MWSClient
 from mws_async.sandbox import Sandbox
@@ -25,18 +25,6 @@ FEED_TYPE = "_POST_FLAT_FILE_INVLOADER_DATA_"
 
 def md5(data: bytes) -> str:
     return base64.b64encode(hashlib.md5(data).digest()).decode()
-
-
-def names(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir())
-
-
-@pytest.fixture
-def spool(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "spool"
-    folder.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(folder))
-    return folder
 
 
 ACCEPTED: dict[str, Callable[[Path], Any]] = {
@@ -50,14 +38,14 @@ ACCEPTED: dict[str, Callable[[Path], Any]] = {
 
 @pytest.mark.parametrize("kind", list(ACCEPTED))
 async def test_bytes_like_bodies_and_binary_file_objects_are_sent_with_their_md5(
-    mws: MWSClient, sandbox: Sandbox, tmp_path: Path, spool: Path, kind: str
+    mws: MWSClient, sandbox: Sandbox, tmp_path: Path, spool_dir: Path, kind: str
 ) -> None:
     (tmp_path / "feed.txt").write_bytes(FLAT)
     body = ACCEPTED[kind](tmp_path)
     await mws.feeds.submit_feed(body, FEED_TYPE)
     (record,) = sandbox.request_log.filter("SubmitFeed", processed=True)
     assert (record.body_md5, record.body_size) == (md5(FLAT), len(FLAT))
-    assert names(spool) == []  # a spooled file object is removed once sent
+    assert files(spool_dir) == []  # a spooled file object is removed once sent
     if isinstance(body, io.IOBase):
         assert not body.closed  # the caller's file object stays the caller's to close
         body.close()
@@ -109,7 +97,7 @@ REFUSED: dict[str, tuple[Callable[[Path], Any], str]] = {
 
 @pytest.mark.parametrize("kind", list(REFUSED))
 async def test_other_bodies_are_refused_before_sending_without_showing_the_feed(
-    mws: MWSClient, sandbox: Sandbox, tmp_path: Path, spool: Path, kind: str
+    mws: MWSClient, sandbox: Sandbox, tmp_path: Path, spool_dir: Path, kind: str
 ) -> None:
     (tmp_path / "feed.txt").write_bytes(FLAT)
     make, message = REFUSED[kind]
@@ -122,12 +110,12 @@ async def test_other_bodies_are_refused_before_sending_without_showing_the_feed(
             body.close()
     assert "secret-widget" not in str(info.value)
     assert sandbox.request_log.count() == 0
-    assert names(spool) == []
+    assert files(spool_dir) == []
 
 
 @pytest.mark.parametrize("item", ["widget\t1\n", 7, None])
 async def test_an_async_iterator_yielding_a_non_bytes_item_halfway_sends_nothing(
-    mws: MWSClient, sandbox: Sandbox, spool: Path, item: object
+    mws: MWSClient, sandbox: Sandbox, spool_dir: Path, item: object
 ) -> None:
     async def chunks() -> AsyncIterator[Any]:
         yield FLAT * 1000
@@ -140,7 +128,7 @@ async def test_an_async_iterator_yielding_a_non_bytes_item_halfway_sends_nothing
         await mws.feeds.submit_feed(chunks(), FEED_TYPE)
     assert "widget" not in str(info.value)
     assert sandbox.request_log.count() == 0
-    assert names(spool) == []
+    assert files(spool_dir) == []
 
 
 @pytest.mark.parametrize(
@@ -182,7 +170,7 @@ async def test_a_feed_result_download_to_a_character_device_keeps_the_node(
     os.mknod(null, stat.S_IFCHR | 0o666, os.makedev(1, 3))  # a /dev/null of the test's own
     result = await mws.feeds.download_feed_submission_result(await done_submission(mws), null)
     assert result.size > 0 and stat.S_ISCHR(null.stat().st_mode)
-    assert names(tmp_path) == ["null"]
+    assert files(tmp_path) == ["null"]
 
 
 @pytest.mark.parametrize(
